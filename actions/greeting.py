@@ -1,0 +1,39 @@
+"""Conversation housekeeping: the privacy notice and starting over. No business rules."""
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import AllSlotsReset, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+PRIVACY_SLOT = "privacy_notice_shown"
+
+
+class ActionShowPrivacyNoticeOnce(Action):
+    """Shows the privacy notice the first time only, so a returning user is not told twice."""
+
+    def name(self) -> str:
+        return "action_show_privacy_notice_once"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        if tracker.get_slot(PRIVACY_SLOT):
+            return []
+        dispatcher.utter_message(response="utter_privacy_notice")
+        return [SlotSet(PRIVACY_SLOT, True)]
+
+
+class ActionStartOver(Action):
+    """Clears every answer once the user has confirmed; the privacy notice stays acknowledged."""
+
+    def name(self) -> str:
+        return "action_start_over"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        events: list[dict[str, Any]] = [AllSlotsReset()]
+        if tracker.get_slot(PRIVACY_SLOT):
+            events.append(SlotSet(PRIVACY_SLOT, True))
+        return events

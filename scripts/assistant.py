@@ -1,0 +1,290 @@
+"""Build, train, run and test the assistant. Run inside the project's venv (see scripts/bootstrap.sh).
+
+    python scripts/assistant.py run      build the spaCy pipeline, train if needed, start both servers
+    python scripts/assistant.py shell    the same, but chat in the terminal
+    python scripts/assistant.py train    build the spaCy pipeline and train if needed
+    python scripts/assistant.py test     lint, pytest, validate, train, story tests; stops at first failure
+
+Environment: RASA_PORT (5005), ACTION_PORT (5055), CORS_ORIGINS (space-separated; default the local
+widget), DATABASE_URL (default SQLite in var/), REDIS_URL (lock store, for several replicas),
+HKTA_STARTUP_TIMEOUT (seconds, 300).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from scripts.runtime_config import write_runtime_files  # noqa: E402
+
+BIN = Path(sys.executable).parent
+SPACY_PIPELINE = ROOT / "build" / "spacy_pipeline"
+MODELS = ROOT / "models"
+LOGS = ROOT / "var" / "log"
+DEFAULT_CORS = "http://localhost:8080 http://127.0.0.1:8080"
+
+# Inputs whose change must rebuild the spaCy pipeline, and then retrain the model.
+PIPELINE_INPUTS = ("bot/nlp", "bot/rules/universities.yaml")
+TRAINING_INPUTS = ("config.yml", "domain.yml", "data")
+
+
+def say(message: str) -> None:
+    print(f"\033[1m==> {message}\033[0m", flush=True)
+
+
+def fail(stage: str, hint: str) -> None:
+    print(f"\033[31mFAILED at stage '{stage}'.\033[0m {hint}", file=sys.stderr, flush=True)
+    sys.exit(1)
+
+
+def quiet_env(**extra: str) -> dict[str, str]:
+    """The environment for Rasa's processes, with its known harmless noise turned off."""
+    env = dict(os.environ)
+    env.setdefault("RASA_TELEMETRY_ENABLED", "false")
+    env.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # TensorFlow's CUDA and oneDNN notices
+    env.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")  # Rasa 3.6 uses SQLAlchemy 1.4 APIs
+    env.setdefault("PYTHONWARNINGS", "ignore::DeprecationWarning")
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    env.update(extra)
+    return env
+
+
+def content_hash(paths: Iterable[str], extra: str = "") -> str:
+    digest = hashlib.sha256(extra.encode())
+    for name in paths:
+        path = ROOT / name
+        files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+        for file in files:
+            if file.exists() and "__pycache__" not in file.parts:
+                digest.update(str(file.relative_to(ROOT)).encode())
+                digest.update(file.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def rasa(*args: str, **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run([str(BIN / "rasa"), *args], cwd=ROOT, env=quiet_env(), **kwargs)
+
+
+def build_spacy_pipeline() -> str:
+    """Build our own spaCy pipeline (no pretrained model can be downloaded here) when its inputs change."""
+    pipeline_hash = content_hash(PIPELINE_INPUTS)
+    stamp = SPACY_PIPELINE / ".inputs-hash"
+    if stamp.exists() and stamp.read_text() == pipeline_hash:
+        return pipeline_hash
+    say("Building the spaCy pipeline (tokenizer + entity patterns) in build/spacy_pipeline")
+    result = subprocess.run(
+        [sys.executable, "-m", "bot.nlp.build", str(SPACY_PIPELINE)], cwd=ROOT, env=quiet_env()
+    )
+    if result.returncode != 0:
+        fail("spacy pipeline", "python -m bot.nlp.build failed; see the error above.")
+    stamp.write_text(pipeline_hash)
+    return pipeline_hash
+
+
+def ensure_model() -> Path:
+    """Train only when the training data, domain, config or spaCy pipeline changed (keyed by content hash)."""
+    pipeline_hash = build_spacy_pipeline()
+    model_hash = content_hash(TRAINING_INPUTS, extra=pipeline_hash)
+    model = MODELS / f"hkta-{model_hash}.tar.gz"
+    if model.exists():
+        say(f"Model is up to date ({model.name}); no training needed.")
+        return model
+    say("Training the model (data, domain or config changed). This takes a few minutes on 2 cores.")
+    started = time.monotonic()
+    result = rasa("train", "--fixed-model-name", model.name.removesuffix(".tar.gz"), "--out", str(MODELS))
+    if result.returncode != 0 or not model.exists():
+        fail("train", "rasa train failed; run `make validate` to check the training data.")
+    say(f"Trained in {time.monotonic() - started:.0f} s: {model.name}")
+    for old in sorted(MODELS.glob("hkta-*.tar.gz"), key=lambda p: p.stat().st_mtime)[:-3]:
+        old.unlink()  # keep the three newest
+    return model
+
+
+@dataclass
+class Server:
+    name: str
+    process: subprocess.Popen
+    log: Path
+    health_url: str
+
+    def is_healthy(self) -> bool:
+        try:
+            with urllib.request.urlopen(self.health_url, timeout=2) as response:
+                return response.status == 200
+        except (urllib.error.URLError, OSError):
+            return False
+
+    def log_tail(self, lines: int = 30) -> str:
+        return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+
+
+def start(name: str, command: Sequence[str], health_url: str) -> Server:
+    LOGS.mkdir(parents=True, exist_ok=True)
+    log = LOGS / f"{name}.log"
+    handle = log.open("w")
+    # A session of its own, so Ctrl-C reaches only us and we stop the servers in order.
+    process = subprocess.Popen(
+        command, cwd=ROOT, env=quiet_env(), stdout=handle, stderr=subprocess.STDOUT, start_new_session=True
+    )
+    return Server(name, process, log, health_url)
+
+
+def start_servers(model: Path, rasa_port: int, action_port: int, with_rasa: bool = True) -> list[Server]:
+    endpoints, credentials = write_runtime_files(action_port=action_port)
+    servers = [
+        start(
+            "actions",
+            [str(BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(action_port)],
+            f"http://127.0.0.1:{action_port}/health",
+        )
+    ]
+    if with_rasa:
+        cors = os.environ.get("CORS_ORIGINS", DEFAULT_CORS).split()
+        command = [str(BIN / "rasa"), "run", "--model", str(model), "--port", str(rasa_port)]
+        command += ["--endpoints", str(endpoints), "--credentials", str(credentials)]
+        for origin in cors:
+            command += ["--cors", origin]
+        servers.append(start("rasa", command, f"http://127.0.0.1:{rasa_port}/webhooks/rest/"))
+    timeout = float(os.environ.get("HKTA_STARTUP_TIMEOUT", "300"))
+    say(
+        "Starting " + " and ".join(s.name for s in servers) + f" server(s); logs in {LOGS.relative_to(ROOT)}/"
+    )
+    deadline = time.monotonic() + timeout
+    waiting = list(servers)
+    while waiting:
+        for server in list(waiting):
+            if server.process.poll() is not None:
+                stop_all(servers)
+                fail(
+                    f"start {server.name}", f"the {server.name} server exited. Its log:\n{server.log_tail()}"
+                )
+            if server.is_healthy():
+                waiting.remove(server)
+        if time.monotonic() > deadline:
+            stop_all(servers)
+            fail("start", f"not healthy after {timeout:.0f} s: {', '.join(s.name for s in waiting)}")
+        time.sleep(0.5)
+    return servers
+
+
+def stop_all(servers: Sequence[Server]) -> None:
+    for server in reversed(servers):
+        server.stop()
+
+
+def wait_for_ctrl_c(servers: Sequence[Server]) -> None:
+    stop_requested = False
+
+    def request_stop(*_args) -> None:
+        nonlocal stop_requested
+        stop_requested = True
+
+    signal.signal(signal.SIGINT, request_stop)
+    signal.signal(signal.SIGTERM, request_stop)
+    while not stop_requested:
+        for server in servers:
+            if server.process.poll() is not None:
+                print(f"The {server.name} server stopped unexpectedly. Its log:\n{server.log_tail()}")
+                stop_all(servers)
+                sys.exit(1)
+        time.sleep(0.5)
+    say("Stopping the servers")
+    stop_all(servers)
+
+
+def command_run() -> None:
+    rasa_port = int(os.environ.get("RASA_PORT", "5005"))
+    action_port = int(os.environ.get("ACTION_PORT", "5055"))
+    model = ensure_model()
+    servers = start_servers(model, rasa_port, action_port)
+    print(
+        f"""
+The assistant is running.
+  REST:       curl -s localhost:{rasa_port}/webhooks/rest/webhook -d '{{"sender": "me", "message": "hi"}}'
+  Socket.IO:  http://localhost:{rasa_port}/socket.io (for the web widget)
+  Terminal:   make shell  (in another terminal, or instead of make run)
+  Logs:       {LOGS.relative_to(ROOT)}/rasa.log and actions.log
+Press Ctrl-C to stop.
+""",
+        flush=True,
+    )
+    wait_for_ctrl_c(servers)
+
+
+def command_shell() -> None:
+    action_port = int(os.environ.get("ACTION_PORT", "5055"))
+    model = ensure_model()
+    servers = start_servers(model, 0, action_port, with_rasa=False)
+    endpoints, _ = write_runtime_files(action_port=action_port)
+    try:
+        rasa("shell", "--model", str(model), "--endpoints", str(endpoints))
+    finally:
+        stop_all(servers)
+
+
+def run_stage(number: int, total: int, stage: str, command: Sequence[str], hint: str) -> None:
+    say(f"[{number}/{total}] {stage}")
+    started = time.monotonic()
+    if subprocess.run(command, cwd=ROOT, env=quiet_env()).returncode != 0:
+        fail(stage, hint)
+    say(f"[{number}/{total}] {stage}: passed in {time.monotonic() - started:.0f} s")
+
+
+def command_test() -> None:
+    total = 5
+    run_stage(
+        1, total, "lint", [str(BIN / "ruff"), "check", "."], "Fix the lint errors (`make fix` mends many)."
+    )
+    run_stage(
+        2, total, "pytest", [sys.executable, "-m", "pytest"], "A unit or end-to-end test failed; see above."
+    )
+    run_stage(
+        3,
+        total,
+        "validate",
+        [str(BIN / "rasa"), "data", "validate", "--fail-on-warnings"],
+        "The training data, domain or stories are inconsistent; the warnings above name the file.",
+    )
+    say(f"[4/{total}] train (cached)")
+    model = ensure_model()
+    run_stage(
+        5,
+        total,
+        "story tests",
+        [
+            str(BIN / "rasa"), "test", "core", "--model", str(model), "--stories", "tests/stories",
+            "--fail-on-prediction-errors", "--out", "results/core",
+        ],
+        "A test story went another way; see results/core/failed_test_stories.yml.",
+    )  # fmt: skip
+    say("All stages passed.")
+
+
+COMMANDS = {"run": command_run, "shell": command_shell, "train": ensure_model, "test": command_test}
+
+if __name__ == "__main__":
+    if len(sys.argv) != 2 or sys.argv[1] not in COMMANDS:
+        print(__doc__)
+        sys.exit(2)
+    COMMANDS[sys.argv[1]]()

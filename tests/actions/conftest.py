@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+
+def make_tracker(slots: dict[str, Any] | None = None, text: str = "hi", intent: str = "greet") -> Tracker:
+    """A tracker as the action server receives it, with only what the actions read."""
+    return Tracker.from_dict(
+        {
+            "sender_id": "test-user",
+            "slots": slots or {},
+            "latest_message": {"text": text, "intent": {"name": intent, "confidence": 1.0}, "entities": []},
+            "events": [],
+            "paused": False,
+            "followup_action": None,
+            "active_loop": {},
+            "latest_action_name": "action_listen",
+        }
+    )
+
+
+@pytest.fixture
+def dispatcher() -> CollectingDispatcher:
+    return CollectingDispatcher()
