@@ -1,0 +1,69 @@
+"""Plain-language texts, all kept in ``bot/rules/texts.yaml`` (no user-facing prose in Python)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from bot.ruleset import rules
+
+
+def _texts() -> dict:
+    return rules()["texts"]
+
+
+class _Default(dict):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def text(key: str, **values: object) -> str:
+    """Render the check/reason template ``key`` (from ``texts.yaml: checks``)."""
+    template = _texts()["checks"][key]
+    return template.format_map(_Default(values)) if values else template
+
+
+def phrase(group: str, key: str, **values: object) -> str:
+    template = _texts()[group][key]
+    return template.format_map(_Default(values)) if values else template
+
+
+def disclaimer() -> str:
+    """The one line every result ends with."""
+    return _texts()["disclaimer"]
+
+
+def qmas_warning() -> str:
+    return _texts()["qmas_warning"]
+
+
+@lru_cache(maxsize=64)
+def explain_scheme(scheme_id: str) -> dict:
+    """Plain-language summary of a scheme: what it is, who it suits, family, path to permanent residence.
+
+    Returns ``{"id", "name", "summary": [str], "official_url", "source_date", "disclaimer"}``.
+    """
+    entry = _texts()["schemes"][scheme_id]
+    return {
+        "id": scheme_id,
+        "name": entry["name"],
+        "summary": list(entry["summary"]),
+        "official_url": entry["official_url"],
+        "source_id": entry["source_id"],
+        "source_date": entry["source_date"],
+        "disclaimer": disclaimer(),
+    }
+
+
+def why_we_ask(field_path: str) -> str:
+    """Why the assistant asks for a profile field (dotted path, e.g. ``languages.english``)."""
+    questions = _texts()["why_we_ask"]
+    if field_path in questions:
+        return questions[field_path]
+    head = field_path.split(".")[0]
+    return questions.get(head, questions["_default"])
+
+
+def question(field_path: str) -> str:
+    """Short question text for a missing field (for chat prompts and the 'missing' list)."""
+    asks = _texts()["ask"]
+    return asks.get(field_path) or asks.get(field_path.split(".")[0]) or asks["_default"]
