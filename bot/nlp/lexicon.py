@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +22,7 @@ UNIVERSITIES_PATH = RULES_DIR / "universities.yaml"
 FX_RATES_PATH = RULES_DIR / "fx_rates.yaml"
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_data_file(name: str) -> dict[str, Any]:
     """One of the lexicon YAML files in this package, e.g. "money" for money.yaml."""
     with (LEXICON_DIR / f"{name}.yaml").open(encoding="utf-8") as handle:
@@ -36,7 +36,7 @@ def fold(text: str) -> str:
 
 
 def dotless_variants(alias: str) -> set[str]:
-    """"M.Sc" -> {"M.Sc", "M.Sc."}: users add or drop the final dot of an abbreviation."""
+    """ "M.Sc" -> {"M.Sc", "M.Sc."}: users add or drop the final dot of an abbreviation."""
     variants = {alias}
     if "." in alias:
         variants.add(alias.rstrip("."))
@@ -93,9 +93,7 @@ def case_sensitive_country_aliases() -> dict[str, str]:
 def country_demonyms() -> dict[str, str]:
     """Demonym (as written) -> alpha-2."""
     return {
-        name: alpha_2
-        for alpha_2, names in load_data_file("countries")["demonyms"].items()
-        for name in names
+        name: alpha_2 for alpha_2, names in load_data_file("countries")["demonyms"].items() for name in names
     }
 
 

@@ -107,7 +107,8 @@ def case_sensitive_patterns() -> list[Pattern]:
         patterns.append(token_pattern(DEGREE, [{"ORTH": name}], level))
     # "MA in economics", "ms degree": lower-case short forms are safe before these words.
     for name, level in lexicon.case_sensitive_degree_aliases().items():
-        patterns.append(token_pattern(DEGREE, [lower_is(name.lower()), lower_in(["degree", "(hons)"])], level))
+        tokens = [lower_is(name.lower()), lower_in(["degree", "(hons)"])]
+        patterns.append(token_pattern(DEGREE, tokens, level))
     return patterns
 
 
@@ -198,8 +199,12 @@ def _first_number_word() -> Token:
 def _number_words() -> list[str]:
     words = lexicon.quantities()["number_words"]
     return sorted(
-        set(words["units"]) | set(words["tens"]) | set(words["hundred"]) | set(words["fractions"])
-        | set(words["joiners"]) | set(words["decimal_point"])
+        set(words["units"])
+        | set(words["tens"])
+        | set(words["hundred"])
+        | set(words["fractions"])
+        | set(words["joiners"])
+        | set(words["decimal_point"])
     )
 
 
@@ -235,7 +240,11 @@ def duration_patterns() -> list[Pattern]:
         [number, unit, lower_in(["and", ",", "&"], "?"), number, unit],
         [glued],
         [glued, lower_in(["and", ",", "&"], "?"), glued],
-        [lower_in(["a", "one", "an"], "?"), lower_in(year_units), lower_is("and"), lower_is("a"), lower_is("half")],
+        [
+            lower_in(["a", "one", "an"], "?"),
+            lower_in(year_units),
+            *[lower_is(w) for w in ("and", "a", "half")],
+        ],
         [lower_is("since"), {**month, "OP": "?"}, year],
         [lower_is("from", "?"), {**month, "OP": "?"}, year, separator, {**month, "OP": "?"}, year],
         [lower_is("from", "?"), {**month, "OP": "?"}, year, separator, open_end],
@@ -275,9 +284,14 @@ def age_patterns() -> list[Pattern]:
             [*quantity, lower_in(["yo", "y.o", "y.o.", "y/o"])],
             [lower_in(age["prefixes"]), lower_in(age["prefix_joiners"], "?"), *quantity],
             [lower_is("my"), lower_is("age"), lower_in(age["prefix_joiners"], "?"), *quantity],
-            # "I'm 32 years" (without "old") is an age too; "I'm 8 years in HK" is not, and 8 is below minimum.
-            [lower_is("i"), lower_in(["'m", "am", "m", "’m"]), *quantity, {**year_word, "OP": "?"},
-             {**old, "OP": "?"}],
+            # "I'm 32 years" (no "old") is an age too; "I'm 8 years in HK" is not: 8 is below the minimum.
+            [
+                lower_is("i"),
+                lower_in(["'m", "am", "m", "’m"]),
+                *quantity,
+                {**year_word, "OP": "?"},
+                {**old, "OP": "?"},
+            ],
         ]
     bodies += [
         [lower_regex(glued_age + r"(yo|y/o|y\.o\.?)$")],
