@@ -164,23 +164,15 @@ def load_universities(path: Path | None = UNIVERSITIES_PATH) -> list[University]
     return universities
 
 
-_UNIVERSITY_OF = re.compile(r"^University of (?P<rest>.+)$", re.IGNORECASE)
-_X_UNIVERSITY = re.compile(r"^(?P<rest>.+) University$", re.IGNORECASE)
-
-
 def university_name_variants(name: str) -> set[str]:
-    """Spellings applicants use for one university name: without "The", "Univ."/"Uni" for
-    "University", "and" for "&", "HK" for "Hong Kong"."""
+    """Spellings applicants use for one university name: without "The", "Univ."/"Univ"/"Uni" for
+    "University", "and" for "&" (and back), "HK" for "Hong Kong"."""
     variants = {name}
     if name.lower().startswith("the "):
         variants.add(name[4:])
     for base in list(variants):
-        if match := _UNIVERSITY_OF.match(base):
-            rest = match["rest"]
-            variants |= {f"Univ. of {rest}", f"Univ of {rest}", f"Uni of {rest}"}
-        if match := _X_UNIVERSITY.match(base):
-            rest = match["rest"]
-            variants |= {f"{rest} Univ.", f"{rest} Univ", f"{rest} Uni"}
+        if re.search(r"\bUniversity\b", base):
+            variants |= {re.sub(r"\bUniversity\b", short, base) for short in ("Univ.", "Univ", "Uni")}
     for base in list(variants):
         if "&" in base:
             variants.add(base.replace("&", "and"))
