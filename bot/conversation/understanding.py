@@ -1,0 +1,316 @@
+"""From one user message to answers for the interview: every slot the message mentions.
+
+"I'm 32, Indian, master's in CS from HKUST, 8 years at Google, earn about 1.2m HKD" fills age,
+nationality, degree level, postgraduate university, work experience and income at once. The entities
+come from the project's spaCy pipeline; each is read with the typed parsers of ``bot.normalise``.
+The question being asked breaks ties: "5 years" answers the years question that was asked.
+
+Pure functions: no Rasa, no I/O.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot import normalise
+from bot.conversation.interview import SKIPPED, Question, question_for_field, questions
+from bot.profile import DEGREE_LEVELS
+from bot.universities import match_university
+
+# Words around an amount or a duration that say which answer it is (lower case, matched as words).
+MONEY_CUES = {
+    "net_assets_hkd": ("asset", "assets", "net worth", "wealth", "invest", "investment", "savings"),
+    "business_profit_hkd": ("profit", "profits", "my company made", "business made"),
+}
+DURATION_CUES = {
+    "multinational_years": ("multinational", "mnc", "fortune", "forbes", "listed company", "big company"),
+    "international_years": ("international", "abroad", "overseas", "across countries"),
+    "specified_field_years": ("innovation and technology", "fintech", "international trade"),
+    "work_experience_last_5_years": ("last 5 years", "last five years", "past 5 years", "past five years"),
+}
+RESIDENCE_CUES = ("live in", "living in", "based in", "reside in", "residing in", "i stay in")
+GRADUATION_CUES = ("graduat", "class of", "finished my", "completed my")
+CHINESE_LANGUAGES = {"chinese", "mandarin", "cantonese", "putonghua"}
+NONE_WORDS = {"none", "zero", "no", "nope", "nil", "nothing", "0", "not any", "never"}
+GBA_CUES = ("gba", "greater bay", "campus", "shenzhen", "zhuhai", "guangzhou", "dongguan", "foshan")
+LOCAL_CUES = ("full time", "full-time", "fulltime", "in hong kong", "in hk", "local")
+PROGRAMMES = ("full_time_local", "gba_campus")
+MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",),
+         ("jun", "june"), ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"),
+         ("oct", "october"), ("nov", "november"), ("dec", "december")],
+        start=1,
+    )
+    for name in names
+}  # fmt: skip
+
+
+@dataclass
+class Understood:
+    """Slot values read from one message, and notes to tell the user how we read them."""
+
+    answers: dict[str, Any] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    def set(self, field_path: str, value: Any, note: str | None = None) -> None:
+        question = question_for_field(field_path)
+        if question is None or value is None:
+            return
+        self.answers[question.slot] = value
+        if note and note not in self.notes:
+            self.notes.append(note)
+
+
+def _has_cue(text: str, cues: Iterable[str]) -> bool:
+    return any(re.search(r"\b" + re.escape(cue), text) for cue in cues)
+
+
+def _clause_before(text: str, start: int) -> str:
+    """The words of the same clause before position ``start`` (a clause ends at , ; . or "and")."""
+    head = text[:start].lower()
+    return re.split(r"[,;.]|\band\b", head)[-1]
+
+
+def _clause_around(text: str, start: int, end: int) -> str:
+    pieces = re.split(r"[,;.]", text.lower())
+    position = 0
+    for piece in pieces:
+        if position <= start <= position + len(piece):
+            return piece
+        position += len(piece) + 1
+    return text[start:end].lower()
+
+
+def _money_note(value: normalise.MoneyValue) -> str | None:
+    if value.currency != "HKD":
+        approx = " (an approximate rate)" if value.rate_status != "exact" else ""
+        return (
+            f"I read {value.original_amount:,.0f} {value.currency} as about HK${value.amount_hkd:,.0f}, "
+            f"{value.rate_note()}{approx}."
+        )
+    if value.currency_assumed and "$" in str(value.original_amount):
+        return "I took the amount to be in Hong Kong dollars."
+    return None
+
+
+def _set_money(result: Understood, field_path: str, value: normalise.MoneyValue) -> None:
+    """An amount in HKD. Income is asked per year, so a monthly figure counts twelve times, and we say so."""
+    result.set(field_path, value.amount_hkd, _money_note(value))
+    if field_path == "annual_income_hkd" and value.period == "month":
+        yearly = value.amount_hkd * 12
+        result.set(
+            field_path, yearly, f"I counted 12 months of HK${value.amount_hkd:,.0f}: HK${yearly:,.0f} a year."
+        )
+
+
+def _institution(text: str) -> str | None:
+    """The official name when we recognise the university, otherwise the name as given (trimmed)."""
+    cleaned = " ".join(text.split()).strip(" .,!?")
+    if not cleaned or len(cleaned) > 150 or normalise.parse_yes_no(cleaned) is not None:
+        return None
+    match = match_university(cleaned)
+    return match.university.name if match.university else cleaned
+
+
+def parse_month(text: str, as_of: dt.date) -> str | None:
+    """ "June 2025", "06/2025", "2025-06-30" -> an ISO date. A month alone is read as its first day."""
+    lowered = text.lower()
+    iso = re.search(r"\b(19|20)\d\d-\d\d-\d\d\b", lowered)
+    if iso:
+        try:
+            return dt.date.fromisoformat(iso.group()).isoformat()
+        except ValueError:
+            return None
+    year_match = re.search(r"\b(19|20)\d\d\b", lowered)
+    numeric = re.search(r"\b(\d{1,2})\s*[/.-]\s*((?:19|20)\d\d)\b", lowered)
+    month = None
+    if numeric:
+        month, year = int(numeric.group(1)), int(numeric.group(2))
+    elif year_match:
+        year = int(year_match.group())
+        month = next((MONTHS[w] for w in re.findall(r"[a-z]+", lowered) if w in MONTHS), None)
+    if not month or not 1 <= month <= 12 or not 1950 <= year <= as_of.year + 6:
+        return None
+    return dt.date(year, month, 1).isoformat()
+
+
+def _programme(text: str) -> str | None:
+    lowered = text.lower().strip()
+    if lowered in PROGRAMMES:
+        return lowered
+    if _has_cue(lowered, GBA_CUES):
+        return "gba_campus"
+    if _has_cue(lowered, LOCAL_CUES):
+        return "full_time_local"
+    return None
+
+
+def _languages(found: Iterable[str], result: Understood, complete: bool) -> None:
+    """A list of languages. When it answers our question, languages not named are ones the user lacks."""
+    names = {name.lower() for name in found}
+    if not names and not complete:
+        return
+    if "english" in names or complete:
+        result.set("languages.english", "english" in names)
+    if names & CHINESE_LANGUAGES or complete:
+        result.set("languages.chinese", bool(names & CHINESE_LANGUAGES))
+    others = sorted(names - CHINESE_LANGUAGES - {"english"})
+    if others or complete:
+        result.set("languages.other", others)
+
+
+def _read_entity(
+    entity: Mapping[str, Any],
+    text: str,
+    asked: Question | None,
+    as_of: dt.date,
+    result: Understood,
+    degrees_seen: list[tuple[int, str]],
+) -> None:
+    label, value = entity.get("entity"), str(entity.get("value", ""))
+    start, end = int(entity.get("start") or 0), int(entity.get("end") or 0)
+    asked_kind = asked.kind if asked else None
+    context = _clause_around(text, start, end)
+
+    if label == "age":
+        result.set("age", normalise.parse_age(value))
+    elif label == "country":
+        country = normalise.parse_country(value)
+        if country and _has_cue(_clause_before(text, start), RESIDENCE_CUES):
+            result.set("mainland_resident", country == "CN")
+        else:
+            result.set("nationality", country)
+    elif label == "degree":
+        level = normalise.parse_degree_level(value)
+        if level:
+            degrees_seen.append((start, level))
+    elif label == "university":
+        name = _institution(value)
+        preceding = [level for position, level in degrees_seen if position < start]
+        level = preceding[-1] if preceding else None
+        if asked_kind == "institution" and level is None:
+            result.set(asked.field, name)
+        elif level in ("master", "doctorate"):
+            result.set("postgraduate_institution", name)
+        elif level == "bachelor":
+            result.set("bachelor_institution", name)
+    elif label == "duration":
+        years = normalise.parse_years_duration(value, as_of)
+        cued = next((f for f, cues in DURATION_CUES.items() if _has_cue(context, cues)), None)
+        if asked_kind == "years" and cued is None:
+            result.set(asked.field, years)
+        else:
+            result.set(cued or "work_experience_years", years)
+    elif label == "money":
+        money = normalise.parse_money(value, as_of=as_of)
+        if money is None:
+            return
+        cued = next((f for f, cues in MONEY_CUES.items() if _has_cue(context, cues)), None)
+        _set_money(result, cued or (asked.field if asked_kind == "money" else "annual_income_hkd"), money)
+    elif label == "year":
+        year = normalise.parse_year(value, as_of)
+        if asked and asked.field == "hk_study.graduation_date":
+            result.set(asked.field, parse_month(text, as_of))
+        elif asked and asked.field == "bachelor_graduation_year":
+            result.set(asked.field, year)
+        elif _has_cue(value.lower() + " " + context, GRADUATION_CUES):
+            preceding = [level for position, level in degrees_seen if position < start]
+            if not preceding or preceding[-1] == "bachelor":
+                result.set("bachelor_graduation_year", year)
+    elif label == "hk_programme":
+        result.set("hk_study.programme", _programme(value))
+
+
+def _read_whole_answer(
+    text: str, intent: str | None, asked: Question, as_of: dt.date, result: Understood
+) -> None:
+    """The message as a plain answer to the question asked: "32", "yes", "UK", "none"."""
+    kind, lowered = asked.kind, text.lower().strip(" .!?")
+    said_yes = intent == "affirm" or normalise.parse_yes_no(text) is True
+    said_no = intent == "deny" or normalise.parse_yes_no(text) is False
+    if kind == "yes_no":
+        if said_yes or said_no:
+            result.set(asked.field, said_yes)
+    elif kind == "age":
+        result.set("age", normalise.parse_age(text))
+    elif kind == "years":
+        if said_no or lowered in NONE_WORDS:
+            result.set(asked.field, 0)
+        else:
+            result.set(asked.field, normalise.parse_years_duration(text, as_of))
+    elif kind == "money":
+        if said_no and asked.no_means is not None:
+            result.set(asked.field, asked.no_means)
+            return
+        money = normalise.parse_money(text, as_of=as_of)
+        if money is not None:
+            _set_money(result, asked.field, money)
+    elif kind == "country":
+        result.set(asked.field, normalise.parse_country(text))
+    elif kind == "degree_level":
+        result.set(asked.field, normalise.parse_degree_level(text))
+    elif kind == "institution":
+        result.set(asked.field, _institution(text))
+    elif kind == "year":
+        result.set(asked.field, normalise.parse_year(text, as_of))
+    elif kind == "month":
+        result.set(asked.field, parse_month(text, as_of))
+    elif kind == "hk_programme":
+        result.set(asked.field, _programme(text))
+    elif kind == "languages":
+        if said_no and not normalise.parse_languages(text):
+            if asked.field == "languages.other":
+                result.set(asked.field, [])
+            else:
+                result.set(asked.field, False)
+        else:
+            _languages(normalise.parse_languages(text), result, complete=asked.field == "languages.english")
+
+
+def understand(
+    text: str,
+    entities: Iterable[Mapping[str, Any]] = (),
+    asked: Question | None = None,
+    intent: str | None = None,
+    as_of: dt.date | None = None,
+) -> Understood:
+    """Every answer in one message. ``asked`` is the question the user is answering, if any."""
+    as_of = as_of or dt.date.today()
+    text = text or ""
+    result = Understood()
+    if asked and (intent == "skip" or normalise.parse_skip(text)):
+        result.answers[asked.slot] = SKIPPED
+        return result
+
+    degrees_seen: list[tuple[int, str]] = []
+    ordered = sorted(entities, key=lambda e: int(e.get("start") or 0))
+    for entity in ordered:
+        _read_entity(entity, text, asked, as_of, result, degrees_seen)
+    if degrees_seen:
+        result.set("degree_level", max((level for _, level in degrees_seen), key=DEGREE_LEVELS.index))
+    languages = [e.get("value", "") for e in ordered if e.get("entity") == "language"]
+    if languages:
+        answering_languages = asked is not None and asked.field == "languages.english"
+        _languages(normalise.parse_languages(" ".join(languages)), result, complete=answering_languages)
+
+    if asked and asked.slot not in result.answers:
+        _read_whole_answer(text, intent, asked, as_of, result)
+    return result
+
+
+def field_named_in(text: str) -> Question | None:
+    """The answer a user names when correcting it ("I was wrong about the degree"), by its aliases."""
+    lowered = text.lower()
+    best: tuple[int, Question] | None = None
+    for question in questions():
+        for alias in question.aliases:
+            named = re.search(r"\b" + re.escape(alias.lower()) + r"\b", lowered)
+            if named and (best is None or len(alias) > best[0]):
+                best = (len(alias), question)
+    return best[1] if best else None
