@@ -18,6 +18,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from typing import Any, Literal, TypeVar
 
+import pycountry
 import yaml
 
 from bot.nlp import lexicon
@@ -504,13 +505,14 @@ def parse_year(text: str, as_of: date | None = None) -> int | None:
     if not found:
         return None
     cue = re.search(
-        r"(?:graduat\w*|grad|class of|batch of|passed out|completed|finished)\D{0,30}?((?:19|20)\d\d)",
+        r"(?:graduat\w*|grad|class of|batch of|passed out|completed|finished)\D{0,30}?((?:19|20)\d\d)(?!\d)",
         cleaned,
     )
+    study_span = re.search(r"(?<!\d)(?:19|20)\d\d\s*(?:-|–|to)\s*((?:19|20)\d\d)(?!\d)", cleaned)
     if cue:
         year = int(cue.group(1))
-    elif re.search(r"(?:19|20)\d\d\s*(?:-|–|to)\s*(?:19|20)\d\d", cleaned):
-        year = int(found[1])
+    elif study_span:
+        year = int(study_span.group(1))
     else:
         year = int(found[0])
     if not settings["earliest"] <= year <= as_of.year + settings["future_margin"]:
@@ -540,21 +542,26 @@ def _first_match(index: tuple[re.Pattern[str], dict[str, str]], text: str) -> st
 @_never_raises()
 def parse_country(text: str) -> str | None:
     """Country, nationality or demonym -> ISO 3166 alpha-2: "Indian" -> "IN",
-    "PRC" / "mainland China" -> "CN", "HK" -> "HK", "UK" -> "GB". The first country mentioned wins. Names that are ordinary words in lower
-    case ("US", "Jordan") count when written with capitals; a three-letter ISO code alone ("IND") counts.
+    "PRC" / "mainland China" -> "CN", "HK" -> "HK", "UK" -> "GB".
+
+    The first country mentioned wins. Names that are ordinary words in lower case ("US", "Jordan") count
+    only when written with capitals; a three-letter ISO code on its own ("IND") counts.
     """
     cleaned = _clean(text)
     if cleaned is None:
         return None
     exact = text.strip()
+    found: list[tuple[int, str]] = []
     for name, alpha_2 in lexicon.case_sensitive_country_aliases().items():
-        if re.search(rf"(?<![A-Za-z]){re.escape(name)}(?![A-Za-z])", exact):
-            return alpha_2
-    if found := _first_match(_country_index(), cleaned):
-        return found
+        if match := re.search(rf"(?<![A-Za-z]){re.escape(name)}(?![A-Za-z])", exact):
+            found.append((match.start(), alpha_2))
+    pattern, values = _country_index()
+    if match := pattern.search(cleaned):
+        # Folding may shift positions slightly; good enough to order two mentions in one answer.
+        found.append((match.start(), values[match.group(0)]))
+    if found:
+        return min(found)[1]
     if re.fullmatch(r"[A-Z]{3}", exact):
-        import pycountry
-
         country = pycountry.countries.get(alpha_3=exact)
         return country.alpha_2 if country else None
     return None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 import spacy
 
 from bot.nlp.build import main
@@ -50,3 +51,17 @@ def test_build_without_a_universities_file_still_builds(tmp_path: Path, capsys) 
 def test_pipeline_on_disk_is_small(pipeline_dir: Path) -> None:
     size = sum(path.stat().st_size for path in pipeline_dir.rglob("*") if path.is_file())
     assert size < 2_000_000
+
+
+def test_rasa_spacy_nlp_accepts_the_pipeline_and_extracts_entities(pipeline_dir: Path) -> None:
+    spacy_utils = pytest.importorskip("rasa.nlu.utils.spacy_utils")
+    extractor = pytest.importorskip("rasa.nlu.extractors.spacy_entity_extractor")
+
+    model = spacy_utils.SpacyNLP.load_model(str(pipeline_dir))
+    spacy_utils.SpacyNLP.ensure_proper_language_model(model.model)
+    found = extractor.SpacyEntityExtractor._extract_entities(model.model("i'm 32, indian, 1.2m hkd"))
+    assert [(entity["entity"], entity["value"]) for entity in found] == [
+        ("age", "i'm 32"),
+        ("country", "indian"),
+        ("money", "1.2m hkd"),
+    ]
