@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from bot import qmas as qmas_mod
@@ -21,7 +22,7 @@ SCHEME_IDS = ("qmas", "ttps_a", "ttps_b", "ttps_c", "gep", "asmtp", "iang", "tec
 ELIGIBLE, NEEDS_JOB, MORE_INFO, NOT_ELIGIBLE = "eligible", "needs_job_offer", "more_info_needed", "not_eligible"
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Check:
     """One rule applied to one profile."""
 
@@ -189,68 +190,76 @@ def job_checks(p: Profile, rule: str, src: dict, needs: tuple[str, ...]) -> list
 # --------------------------------------------------------------------------- decisions
 
 def decide(checks: list[Check]) -> str:
-    gates = [c for c in checks if not c.job]
-    jobs = [c for c in checks if c.job]
-    if any(c.met is False for c in gates):
-        return NOT_ELIGIBLE
-    if any(c.met is None for c in gates):
+    """not_eligible > more_info_needed > needs_job_offer > eligible, from the gate and job-offer checks."""
+    gate_unknown = False
+    offer_seen = offer_unknown = job_false = job_unknown = False
+    for c in checks:
+        if not c.job:
+            if c.met is False:
+                return NOT_ELIGIBLE
+            if c.met is None:
+                gate_unknown = True
+        elif not offer_seen:
+            offer_seen = True
+            offer_unknown = c.met is None
+            job_false = c.met is False
+        elif c.met is False:
+            job_false = True
+        elif c.met is None:
+            job_unknown = True
+    if gate_unknown:
         return MORE_INFO
-    if not jobs:
+    if not offer_seen:
         return ELIGIBLE
-    offer = jobs[0]
-    if offer.met is None:
+    if offer_unknown or job_false:
         return NEEDS_JOB
-    if any(c.met is False for c in jobs):
-        return NEEDS_JOB
-    if any(c.met is None for c in jobs):
-        return MORE_INFO
-    return ELIGIBLE
+    return MORE_INFO if job_unknown else ELIGIBLE
 
 
 def _cite(check: Check) -> str:
-    sid = check.source.get("id") or "?"
-    reg = source(sid)
-    date = reg.get("date", "")
-    note = "" if check.status in ("CONFIRMED", "CONFIRMED_MIRROR") else " " + phrase("status_notes", check.status)
-    return f"{check.text}{note} [{check.rule}; {sid}, {date}]"
+    return _cite_parts(check.text, check.status, check.rule, check.source.get("id") or "?")
+
+
+@lru_cache(maxsize=8192)
+def _cite_parts(body: str, status: str, rule: str, sid: str) -> str:
+    """A reason with its citation: the text, a note for non-official data, then [rule; source id, date]."""
+    date = source(sid).get("date", "")
+    note = "" if status in ("CONFIRMED", "CONFIRMED_MIRROR") else " " + phrase("status_notes", status)
+    return f"{body}{note} [{rule}; {sid}, {date}]"
 
 
 def scheme_result(scheme_id: str, name: str, checks: list[Check], official_url: str, extra: dict,
                   caveats: list[str] | None = None) -> dict:
+    """Decide the status and build the scheme entry of the assessment (contract of issue 3)."""
     status = decide(checks)
     missing: list[str] = []
-    for c in checks:
-        if c.met is None:
-            for f in c.missing:
-                if f not in missing:
-                    missing.append(f)
-    if status == ELIGIBLE:
-        # a decision made: unknown answers that did not matter are not "missing"
-        missing = []
     sources = [official_url]
+    reasons = []
+    rows = []
     for c in checks:
+        if c.met is None and status != ELIGIBLE:
+            missing.extend(f for f in c.missing if f not in missing)
+        sid = c.source.get("id")
         url = c.source.get("url")
         if url and url not in sources:
             sources.append(url)
-    info = explain_scheme(scheme_id)
+        reasons.append(_cite_parts(c.text, c.status, c.rule, sid or "?"))
+        rows.append({"rule": c.rule, "met": c.met, "reason": c.text, "source_id": sid, "source_url": url,
+                     "data_status": c.status, "job_offer_condition": c.job})
     steps = [phrase("next_steps", status, scheme=name, url=official_url)]
     steps += [phrase("next_steps_extra", k) for k in extra.pop("_next_step_keys", ())]
     result = {
         "id": scheme_id,
         "name": name,
         "status": status,
-        "reasons": [_cite(c) for c in checks],
+        "reasons": reasons,
         "missing": missing,
         "next_steps": steps,
         "sources": sources,
-        "checks": [
-            {"rule": c.rule, "met": c.met, "reason": c.text, "source_id": c.source.get("id"),
-             "source_url": c.source.get("url"), "data_status": c.status, "job_offer_condition": c.job}
-            for c in checks
-        ],
+        "checks": rows,
         "caveats": caveats or [],
         "official_url": official_url,
-        "source_date": info["source_date"],
+        "source_date": explain_scheme(scheme_id)["source_date"],
     }
     result.update(extra)
     return result

@@ -172,7 +172,7 @@ def parse_profile(data: Any) -> Profile:
     nationality = data.get("nationality")
     if nationality is not None:
         if not isinstance(nationality, str) or len(nationality.strip()) != 2 or not nationality.strip().isalpha():
-            raise ProfileError("nationality", 'must be an ISO 3166-1 alpha-2 code such as "GB" or "CN"')
+            raise ProfileError("nationality", "must be a two-letter ISO 3166-1 alpha-2 country code")
         nationality = nationality.strip().upper()
     kw["nationality"] = nationality
 

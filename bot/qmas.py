@@ -60,15 +60,15 @@ def _years_criterion(p: Profile, c: dict) -> dict:
 def checklist(p: Profile, as_of: dt.date, version: dict) -> dict:
     from bot.engine import t_and
 
-    by_n = {c["n"]: c for c in version["criteria"]}
+    by_id = {c["id"]: c for c in version["criteria"]}
     crit = []
-    # 1 age
-    c = by_n[1]
+    # age
+    c = by_id["age_50_or_below"]
     met = None if p.age is None else p.age <= c["max_age"]
-    crit.append(_criterion(1, met, {True: "qmas_c1_met", False: "qmas_c1_not_met", None: "qmas_c1_unknown"}[met],
+    crit.append(_criterion(c["n"], met, {True: "qmas_c1_met", False: "qmas_c1_not_met", None: "qmas_c1_unknown"}[met],
                            c, ("age",) if met is None else (), max=c["max_age"]))
-    # 2 eligible-university master's or doctorate; 3 ... in STEM
-    c2, c3 = by_n[2], by_n[3]
+    # eligible-university master's or doctorate; the same in STEM
+    c2, c3 = by_id["eligible_uni_postgraduate"], by_id["eligible_uni_postgraduate_stem"]
     if p.degree_level is None:
         m2, k2, miss2 = None, "qmas_c2_level_unknown", ("degree_level",)
     elif p.degree_level not in c2["degree_levels"]:
@@ -79,16 +79,16 @@ def checklist(p: Profile, as_of: dt.date, version: dict) -> dict:
         ls = unis.aggregate_list_status(p.postgraduate_institution, as_of)
         m2, k2 = ls.on_list, {True: "qmas_c2_met", False: "qmas_c2_not_listed", None: "qmas_c2_unconfirmed"}[ls.on_list]
         miss2 = ("postgraduate_institution",) if m2 is None else ()
-    crit.append(_criterion(2, m2, k2, c2, miss2, query=p.postgraduate_institution, url=unis.official_list_url()))
+    crit.append(_criterion(c2["n"], m2, k2, c2, miss2, query=p.postgraduate_institution, url=unis.official_list_url()))
     m3 = t_and(m2, p.postgraduate_stem)
     if m2 is False:
         k3 = "qmas_c3_needs_c2"
     else:
         k3 = {True: "qmas_c3_met", False: "qmas_c3_not_stem", None: "qmas_c3_unknown"}[m3]
     miss3 = () if m3 is not None else (miss2 + (("postgraduate_stem",) if p.postgraduate_stem is None else ()))
-    crit.append(_criterion(3, m3, k3, c3, miss3))
-    # 4 two languages, 5 English
-    c4, c5 = by_n[4], by_n[5]
+    crit.append(_criterion(c3["n"], m3, k3, c3, miss3))
+    # two languages; English
+    c4, c5 = by_id["two_languages"], by_id["english"]
     lang = p.languages
     flags = [lang.english, lang.chinese, None if lang.other is None else bool(lang.other)]
     known = sum(1 for f in flags if f is True)
@@ -97,33 +97,34 @@ def checklist(p: Profile, as_of: dt.date, version: dict) -> dict:
         known += len(lang.other) - 1  # several other languages each count
     m4 = True if known >= c4["min_languages"] else (None if known + unknown >= c4["min_languages"] else False)
     miss4 = tuple(f"languages.{n}" for n, f in zip(("english", "chinese", "other"), flags) if f is None)
-    crit.append(_criterion(4, m4, {True: "qmas_c4_met", False: "qmas_c4_not_met", None: "qmas_c4_unknown"}[m4],
+    crit.append(_criterion(c4["n"], m4, {True: "qmas_c4_met", False: "qmas_c4_not_met", None: "qmas_c4_unknown"}[m4],
                            c4, miss4 if m4 is None else ()))
     m5 = lang.english
-    crit.append(_criterion(5, m5, {True: "qmas_c5_met", False: "qmas_c5_not_met", None: "qmas_c5_unknown"}[m5],
+    crit.append(_criterion(c5["n"], m5, {True: "qmas_c5_met", False: "qmas_c5_not_met", None: "qmas_c5_unknown"}[m5],
                            c5, ("languages.english",) if m5 is None else ()))
-    # 6-9 work experience
-    for n in (6, 7, 8, 9):
-        crit.append(_years_criterion(p, by_n[n]))
-    # 10 income, 11 business profit
-    for n in (10, 11):
-        c = by_n[n]
+    # work experience
+    for rule_id in ("work_5_years", "multinational_3_years", "specified_field_3_years", "international_2_years"):
+        crit.append(_years_criterion(p, by_id[rule_id]))
+    # income; business profit
+    for rule_id in ("income_1m", "business_profit_5m"):
+        c = by_id[rule_id]
+        n = c["n"]
         value = getattr(p, c["field"])
         met = None if value is None else value >= c["min_hkd"]
         suffix = {True: "met", False: "not_met", None: "unknown"}[met]
         crit.append(_criterion(n, met, f"qmas_c{n}_{suffix}", c, (c["field"],) if met is None else (),
                                min=f"HK${c['min_hkd']:,.0f}"))
-    # 12 listed company
-    c = by_n[12]
+    # listed company
+    c = by_id["owns_listed_company"]
     met = p.owns_listed_company
-    crit.append(_criterion(12, met, {True: "qmas_c12_met", False: "qmas_c12_not_met", None: "qmas_c12_unknown"}[met],
+    crit.append(_criterion(c["n"], met, {True: "qmas_c12_met", False: "qmas_c12_not_met", None: "qmas_c12_unknown"}[met],
                            c, ("owns_listed_company",) if met is None else ()))
 
     for row in crit:
         status = row["data_status"]
         if status not in ("CONFIRMED", "CONFIRMED_MIRROR"):
             row["reason"] += " " + phrase("status_notes", status)
-        definition = by_n[row["id"]].get("definition_status")
+        definition = by_id[row["rule"]].get("definition_status")
         if definition == "UNSURE" and row["met"] is not False:
             row["reason"] += " " + phrase("caveats", f"qmas_c{row['id']}_definition")
     met_count = sum(1 for r in crit if r["met"] is True)

@@ -34,8 +34,23 @@ def in_force(entry: dict, as_of: dt.date) -> bool:
     return (start is None or start <= as_of) and (end is None or as_of <= end)
 
 
+_SELECT_MEMO: dict[tuple[int, dt.date], tuple[list, dict | None]] = {}
+
+
 def select(versions: list[dict], as_of: dt.date) -> dict | None:
     """The version in force on ``as_of`` (the latest-starting one if several overlap), or None."""
+    key = (id(versions), as_of)
+    hit = _SELECT_MEMO.get(key)
+    if hit is not None and hit[0] is versions:  # holding the list keeps its id from being reused
+        return hit[1]
+    if len(_SELECT_MEMO) > 100_000:
+        _SELECT_MEMO.clear()
+    found = _select(versions, as_of)
+    _SELECT_MEMO[key] = (versions, found)
+    return found
+
+
+def _select(versions: list[dict], as_of: dt.date) -> dict | None:
     best = None
     best_start = dt.date.min
     for entry in versions:

@@ -16,15 +16,41 @@ class _Default(dict):
         return "{" + key + "}"
 
 
+_TEXT_MEMO: dict[tuple, str] = {}
+
+
 def text(key: str, **values: object) -> str:
     """Render the check/reason template ``key`` (from ``texts.yaml: checks``)."""
+    memo_key = (key, *values.items())
+    try:
+        return _TEXT_MEMO[memo_key]
+    except (KeyError, TypeError):
+        pass
     template = _texts()["checks"][key]
-    return template.format_map(_Default(values)) if values else template
+    out = template.format_map(_Default(values)) if values else template
+    if len(_TEXT_MEMO) < 50_000:
+        try:
+            _TEXT_MEMO[memo_key] = out
+        except TypeError:  # unhashable value
+            pass
+    return out
 
 
 def phrase(group: str, key: str, **values: object) -> str:
+    """Render template ``key`` of a text group (caveats, next_steps, near_miss, status_notes...)."""
+    memo_key = (group, key, *values.items())
+    try:
+        return _TEXT_MEMO[memo_key]
+    except (KeyError, TypeError):
+        pass
     template = _texts()[group][key]
-    return template.format_map(_Default(values)) if values else template
+    out = template.format_map(_Default(values)) if values else template
+    if len(_TEXT_MEMO) < 50_000:
+        try:
+            _TEXT_MEMO[memo_key] = out
+        except TypeError:
+            pass
+    return out
 
 
 def disclaimer() -> str:

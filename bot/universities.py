@@ -70,12 +70,21 @@ def normalise(name: str) -> str:
         text = re.sub(rf"(?<!\w){re.escape(short)}(?!\w)", f" {long} ", text)
     text = re.sub(r"[^\w\s]", " ", text)
     text = re.sub(r"\s+", " ", text).strip()
-    return text[4:] if text.startswith("the ") else text
+    return text.removeprefix("the ")
+
+
+def _is_generic(word: str, generic: set[str]) -> bool:
+    # "univercity" is still a generic word: allow a typo in long generic words
+    cfg = _data()["list_definition"]["fuzzy"]
+    return word in generic or any(
+        len(g) >= cfg["generic_typo_min_length"] and fuzz.ratio(word, g) >= cfg["generic_typo_score"]
+        for g in generic
+    )
 
 
 def _distinct(norm: str) -> str:
     generic = set(_data()["list_definition"]["generic_words"])
-    return " ".join(w for w in norm.split() if w not in generic)
+    return " ".join(w for w in norm.split() if not _is_generic(w, generic))
 
 
 @lru_cache(maxsize=1)

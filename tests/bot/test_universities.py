@@ -1,0 +1,100 @@
+"""University matching and Aggregate List status."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from bot.universities import aggregate_list_status, is_ugc_funded, match_university, universities
+
+D = dt.date(2025, 6, 1)
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("HKU", "The University of Hong Kong"),
+        ("hku", "The University of Hong Kong"),
+        ("Univ. of Hong Kong", "The University of Hong Kong"),
+        ("香港大學", "The University of Hong Kong"),
+        ("HKUST", "The Hong Kong University of Science and Technology"),
+        ("CUHK", "The Chinese University of Hong Kong"),
+        ("MIT", "Massachusetts Institute of Technology"),
+        ("NUS", "National University of Singapore"),
+        ("Tsinghua", "Tsinghua University"),
+        ("清华大学", "Tsinghua University"),
+        ("Oxford", "University of Oxford"),
+        ("the university of oxford", "University of Oxford"),
+        ("University of Sao Paulo", "University of São Paulo"),
+        ("ETH Zürich", "ETH Zurich"),
+    ],
+)
+def test_aliases_and_abbreviations_match(query, expected):
+    m = match_university(query)
+    assert m.university is not None and m.university.name == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [("Standford University", "Stanford University"), ("Univercity of Cambridge", "University of Cambridge"),
+     ("Massachusets Institute of Technology", "Massachusetts Institute of Technology")],
+)
+def test_small_typos_match_with_fuzzy_method(query, expected):
+    m = match_university(query)
+    assert m.university is not None and m.university.name == expected and m.method == "fuzzy"
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["University of Toledo", "Washington University in St. Louis", "University of California",
+     "Oxford Brookes University", "NTU", "XYZ", "University of Michigan-Dearborn"],
+)
+def test_similar_but_different_names_are_not_matched(query):
+    assert match_university(query).university is None
+
+
+@pytest.mark.parametrize("query", ["CUHK Shenzhen", "The Chinese University of Hong Kong, Shenzhen", "HKU SPACE"])
+def test_branch_campuses_and_continuing_education_arms_are_never_fuzzy_matched(query):
+    m = match_university(query)
+    assert m.university is None
+
+
+def test_unknown_university_is_could_not_confirm_not_false():
+    ls = aggregate_list_status("Some Small College", D)
+    assert ls.on_list is None and ls.text_key == "uni_unknown"
+
+
+def test_university_removed_on_1_january_2024_is_off_list_after_and_on_before():
+    assert aggregate_list_status("University of Göttingen", dt.date(2024, 1, 1)).on_list is False
+    assert aggregate_list_status("University of Göttingen", dt.date(2023, 12, 31)).on_list is True
+
+
+def test_university_added_1_november_2024_is_not_listed_the_day_before():
+    assert aggregate_list_status("Sichuan University", dt.date(2024, 10, 31)).on_list is False
+    assert aggregate_list_status("Sichuan University", dt.date(2024, 11, 1)).on_list is True
+
+
+def test_known_by_date_before_is_could_not_confirm():
+    assert aggregate_list_status("Wuhan University", dt.date(2023, 6, 1)).on_list is None
+
+
+def test_eight_ugc_funded_universities_are_marked():
+    ugc = [u.name for u in universities() if u.ugc_funded]
+    assert len(ugc) == 8
+    assert is_ugc_funded("HKU") is True and is_ugc_funded("Lingnan University") is True
+    assert is_ugc_funded("HKMU") is False
+    assert is_ugc_funded("Unknown School") is None
+
+
+def test_non_ranked_ugc_universities_are_could_not_confirm_on_list():
+    assert aggregate_list_status("HKBU", D).on_list is None
+
+
+def test_every_university_has_country_code_and_unique_aliases():
+    seen = {}
+    for u in universities():
+        assert len(u.country) == 2 and u.country.isupper()
+        for label in (u.name, *u.aliases):
+            key = label.casefold()
+            assert seen.setdefault(key, u.name) == u.name, f"{label} used twice"
