@@ -19,7 +19,12 @@ from bot.ruleset import rules, rules_version, select, source, value_at
 from bot.texts import disclaimer, explain_scheme, phrase, text
 
 SCHEME_IDS = ("qmas", "ttps_a", "ttps_b", "ttps_c", "gep", "asmtp", "iang", "techtas", "assg", "new_cies")
-ELIGIBLE, NEEDS_JOB, MORE_INFO, NOT_ELIGIBLE = "eligible", "needs_job_offer", "more_info_needed", "not_eligible"
+ELIGIBLE, NEEDS_JOB, MORE_INFO, NOT_ELIGIBLE = (
+    "eligible",
+    "needs_job_offer",
+    "more_info_needed",
+    "not_eligible",
+)
 
 
 @dataclass(slots=True)
@@ -36,6 +41,7 @@ class Check:
 
 
 # --------------------------------------------------------------------------- three-valued helpers
+
 
 def t_and(*values: bool | None) -> bool | None:
     if any(v is False for v in values):
@@ -82,19 +88,26 @@ def _country_names() -> dict[str, str]:
 
 # --------------------------------------------------------------------------- shared checks
 
+
 def _common() -> dict:
     return rules()["common"]
 
 
 def check_nationality(p: Profile, as_of: dt.date, rule: str, scheme_src: dict | None = None) -> Check:
+    return _nationality(p.nationality, as_of, rule, None if scheme_src is None else scheme_src["id"])
+
+
+@lru_cache(maxsize=4096)
+def _nationality(nationality: str | None, as_of: dt.date, rule: str, scheme_src_id: str | None) -> Check:
     entry = select(_common()["excluded_nationalities"], as_of)
     src, status = entry["source"], entry["status"]
-    if scheme_src is not None and entry.get("effective_to") is None:
-        src = scheme_src  # the scheme's own page lists the current exclusions
-    if p.nationality is None:
+    if scheme_src_id is not None and entry.get("effective_to") is None:
+        # the scheme's own page lists the current exclusions
+        src = {"id": scheme_src_id, "url": source(scheme_src_id).get("url")}
+    if nationality is None:
         return Check(rule, None, text("nationality_unknown"), src, status, ("nationality",))
-    if p.nationality in entry["value"]:
-        return Check(rule, False, text("nationality_excluded", country=_country(p.nationality)), src, status)
+    if nationality in entry["value"]:
+        return Check(rule, False, text("nationality_excluded", country=_country(nationality)), src, status)
     return Check(rule, True, text("nationality_ok"), src, status)
 
 
@@ -120,24 +133,48 @@ def check_prc_passport(p: Profile, rule: str, mainland_allowed: bool) -> Check |
     if p.foreign_permanent_residence:
         return Check(rule, True, text("prc_overseas_pr_ok"), src, cfg["status"])
     if p.foreign_permanent_residence is None:
-        return Check(rule, None, text("prc_overseas_pr_unknown", years=cfg["min_years_overseas"]), src,
-                     cfg["status"], ("foreign_permanent_residence",))
-    return Check(rule, None, text("prc_overseas_residence_unknown", years=cfg["min_years_overseas"]), src,
-                 cfg["status"], ("overseas_residence_1_year",))
+        return Check(
+            rule,
+            None,
+            text("prc_overseas_pr_unknown", years=cfg["min_years_overseas"]),
+            src,
+            cfg["status"],
+            ("foreign_permanent_residence",),
+        )
+    return Check(
+        rule,
+        None,
+        text("prc_overseas_residence_unknown", years=cfg["min_years_overseas"]),
+        src,
+        cfg["status"],
+        ("overseas_residence_1_year",),
+    )
 
 
 def check_character(p: Profile, rule: str, src: dict) -> Check:
-    if p.good_character is None:
+    return _character(p.good_character, rule, src["id"], src["url"])
+
+
+@lru_cache(maxsize=4096)
+def _character(value: bool | None, rule: str, sid: str, url: str) -> Check:
+    src = {"id": sid, "url": url}
+    if value is None:
         return Check(rule, None, text("character_unknown"), src, "CONFIRMED", ("good_character",))
-    if p.good_character:
+    if value:
         return Check(rule, True, text("character_ok"), src)
     return Check(rule, False, text("character_no"), src)
 
 
 def check_first_degree(p: Profile, rule: str, src: dict) -> Check:
-    if p.degree_level is None:
+    return _first_degree(p.degree_level, rule, src["id"], src["url"])
+
+
+@lru_cache(maxsize=4096)
+def _first_degree(level: str | None, rule: str, sid: str, url: str) -> Check:
+    src = {"id": sid, "url": url}
+    if level is None:
         return Check(rule, None, text("degree_unknown"), src, "CONFIRMED", ("degree_level",))
-    if p.degree_level in _common()["first_degree_levels"]:
+    if level in _common()["first_degree_levels"]:
         return Check(rule, True, text("degree_ok"), src)
     return Check(rule, False, text("degree_below_first"), src)
 
@@ -145,8 +182,13 @@ def check_first_degree(p: Profile, rule: str, src: dict) -> Check:
 def check_open(scheme_cfg: dict, as_of: dt.date, rule: str, name: str) -> Check | None:
     start = scheme_cfg.get("effective_from")
     if start and as_of < dt.date.fromisoformat(start):
-        return Check(rule, False, text("scheme_not_open", scheme=name, date=start), scheme_cfg["source"],
-                     scheme_cfg.get("status", "CONFIRMED"))
+        return Check(
+            rule,
+            False,
+            text("scheme_not_open", scheme=name, date=start),
+            scheme_cfg["source"],
+            scheme_cfg.get("status", "CONFIRMED"),
+        )
     return None
 
 
@@ -174,20 +216,39 @@ def job_checks(p: Profile, rule: str, src: dict, needs: tuple[str, ...]) -> list
     """Job-offer conditions. ``needs`` lists the JobOffer fields that must be true besides has_offer."""
     offer = p.job_offer
     if offer.has_offer is None:
-        return [Check(f"{rule}.offer", None, text("job_offer_unknown"), src, "CONFIRMED",
-                      ("job_offer.has_offer",), job=True)]
+        return [
+            Check(
+                f"{rule}.offer",
+                None,
+                text("job_offer_unknown"),
+                src,
+                "CONFIRMED",
+                ("job_offer.has_offer",),
+                job=True,
+            )
+        ]
     if not offer.has_offer:
         return [Check(f"{rule}.offer", False, text("job_offer_none"), src, job=True)]
     out = [Check(f"{rule}.offer", True, text("job_offer_yes"), src, job=True)]
     for name in needs:
         value = getattr(offer, name)
         key = {True: "yes", False: "no", None: "unknown"}[value]
-        out.append(Check(f"{rule}.{name}", value, text(f"job_{name}_{key}"), src, "CONFIRMED",
-                         (f"job_offer.{name}",) if value is None else (), job=True))
+        out.append(
+            Check(
+                f"{rule}.{name}",
+                value,
+                text(f"job_{name}_{key}"),
+                src,
+                "CONFIRMED",
+                (f"job_offer.{name}",) if value is None else (),
+                job=True,
+            )
+        )
     return out
 
 
 # --------------------------------------------------------------------------- decisions
+
 
 def decide(checks: list[Check]) -> str:
     """not_eligible > more_info_needed > needs_job_offer > eligible, from the gate and job-offer checks."""
@@ -228,24 +289,44 @@ def _cite_parts(body: str, status: str, rule: str, sid: str) -> str:
     return f"{body}{note} [{rule}; {sid}, {date}]"
 
 
-def scheme_result(scheme_id: str, name: str, checks: list[Check], official_url: str, extra: dict,
-                  caveats: list[str] | None = None) -> dict:
+def scheme_result(
+    scheme_id: str,
+    name: str,
+    checks: list[Check],
+    official_url: str,
+    extra: dict,
+    caveats: list[str] | None = None,
+) -> dict:
     """Decide the status and build the scheme entry of the assessment (contract of issue 3)."""
     status = decide(checks)
     missing: list[str] = []
     sources = [official_url]
     reasons = []
     rows = []
+    not_decided = status != ELIGIBLE
     for c in checks:
-        if c.met is None and status != ELIGIBLE:
-            missing.extend(f for f in c.missing if f not in missing)
-        sid = c.source.get("id")
-        url = c.source.get("url")
-        if url and url not in sources:
+        met = c.met
+        if met is None and not_decided:
+            for f in c.missing:
+                if f not in missing:
+                    missing.append(f)
+        src = c.source
+        sid = src.get("id")
+        url = src.get("url")
+        if url not in sources and url:
             sources.append(url)
         reasons.append(_cite_parts(c.text, c.status, c.rule, sid or "?"))
-        rows.append({"rule": c.rule, "met": c.met, "reason": c.text, "source_id": sid, "source_url": url,
-                     "data_status": c.status, "job_offer_condition": c.job})
+        rows.append(
+            {
+                "rule": c.rule,
+                "met": met,
+                "reason": c.text,
+                "source_id": sid,
+                "source_url": url,
+                "data_status": c.status,
+                "job_offer_condition": c.job,
+            }
+        )
     steps = [phrase("next_steps", status, scheme=name, url=official_url)]
     steps += [phrase("next_steps_extra", k) for k in extra.pop("_next_step_keys", ())]
     result = {
@@ -266,6 +347,7 @@ def scheme_result(scheme_id: str, name: str, checks: list[Check], official_url: 
 
 
 # --------------------------------------------------------------------------- schemes
+
 
 def assess_qmas(p: Profile, as_of: dt.date) -> tuple[dict, dict]:
     cfg = rules()["qmas"]
@@ -290,10 +372,24 @@ def assess_qmas(p: Profile, as_of: dt.date) -> tuple[dict, dict]:
         key = f"qmas_route_{kind}_not_met"
     else:
         key = f"qmas_route_{kind}_unknown"
-    checks.append(Check("qmas.route", route_met,
-                        text(key, met=gpt.get("met"), threshold=gpt.get("threshold"), out_of=gpt.get("out_of"),
-                             points=gpt.get("points"), points_max=gpt.get("points_max"), mark=gpt.get("pass_mark")),
-                        gpt["source"], gpt["data_status"], route_missing))
+    checks.append(
+        Check(
+            "qmas.route",
+            route_met,
+            text(
+                key,
+                met=gpt.get("met"),
+                threshold=gpt.get("threshold"),
+                out_of=gpt.get("out_of"),
+                points=gpt.get("points"),
+                points_max=gpt.get("points_max"),
+                mark=gpt.get("pass_mark"),
+            ),
+            gpt["source"],
+            gpt["data_status"],
+            route_missing,
+        )
+    )
     stay = cfg["stay"]
     extra = {
         "job_offer_required": False,
@@ -311,9 +407,12 @@ def assess_qmas(p: Profile, as_of: dt.date) -> tuple[dict, dict]:
         caveats.append(phrase("caveats", "qmas_old_points"))
     caveats.append(phrase("caveats", "qmas_talent_list"))
     result = scheme_result("qmas", cfg["name"], checks, cfg["official_url"], extra, caveats)
-    block = {"general_points_test": gpt, "achievement_based": abpt,
-             "prerequisites": [{"rule": c.rule, "met": c.met, "reason": c.text} for c in pre],
-             "warning": phrase("caveats", "qmas_selection")}
+    block = {
+        "general_points_test": gpt,
+        "achievement_based": abpt,
+        "prerequisites": [{"rule": c.rule, "met": c.met, "reason": c.text} for c in pre],
+        "warning": phrase("caveats", "qmas_selection"),
+    }
     return result, block
 
 
@@ -350,16 +449,35 @@ def assess_ttps_a(p: Profile, as_of: dt.date) -> dict:
     entry = select(cat["min_annual_income_hkd"], as_of) or cat["min_annual_income_hkd"][0]
     minimum = entry["value"]
     if p.annual_income_hkd is None:
-        checks.append(Check("ttps_a.income", None, text("ttps_a_income_unknown", min=money(minimum)),
-                            entry["source"], entry["status"], ("annual_income_hkd",)))
+        checks.append(
+            Check(
+                "ttps_a.income",
+                None,
+                text("ttps_a_income_unknown", min=money(minimum)),
+                entry["source"],
+                entry["status"],
+                ("annual_income_hkd",),
+            )
+        )
     else:
         ok = p.annual_income_hkd >= minimum
-        checks.append(Check("ttps_a.income", ok, text("ttps_a_income_met" if ok else "ttps_a_income_low",
-                                                      income=money(p.annual_income_hkd), min=money(minimum)),
-                            entry["source"], entry["status"]))
+        checks.append(
+            Check(
+                "ttps_a.income",
+                ok,
+                text(
+                    "ttps_a_income_met" if ok else "ttps_a_income_low",
+                    income=money(p.annual_income_hkd),
+                    min=money(minimum),
+                ),
+                entry["source"],
+                entry["status"],
+            )
+        )
     extra = _ttps_extra(p, cfg, cat, as_of, cat["quota"])
-    return scheme_result("ttps_a", cat["name"], checks, cfg["official_url"], extra,
-                         [phrase("caveats", "ttps_income_meaning")])
+    return scheme_result(
+        "ttps_a", cat["name"], checks, cfg["official_url"], extra, [phrase("caveats", "ttps_income_meaning")]
+    )
 
 
 def assess_ttps_b(p: Profile, as_of: dt.date) -> dict:
@@ -367,18 +485,32 @@ def assess_ttps_b(p: Profile, as_of: dt.date) -> dict:
     cat = cfg["categories"]["ttps_b"]
     checks = _ttps_common(p, as_of, "ttps_b", cfg, cat["name"])
     checks.append(check_first_degree(p, "ttps_b.degree", cfg["source"]))
-    checks.append(check_eligible_university(p.bachelor_institution, as_of, "ttps_b.university",
-                                            "bachelor_institution"))
+    checks.append(
+        check_eligible_university(p.bachelor_institution, as_of, "ttps_b.university", "bachelor_institution")
+    )
     entry = select(cat["min_years_in_window"], as_of) or cat["min_years_in_window"][0]
     years = p.work_experience_last_5_years
     met = at_least(years, entry["value"])
     key = {True: "ttps_b_work_met", False: "ttps_b_work_low", None: "ttps_b_work_unknown"}[met]
-    checks.append(Check("ttps_b.work_experience", met, text(key, years=years, min=entry["value"],
-                                                            window=cat["window_years"]),
-                        entry["source"], entry["status"], ("work_experience_last_5_years",) if met is None else ()))
+    checks.append(
+        Check(
+            "ttps_b.work_experience",
+            met,
+            text(key, years=years, min=entry["value"], window=cat["window_years"]),
+            entry["source"],
+            entry["status"],
+            ("work_experience_last_5_years",) if met is None else (),
+        )
+    )
     extra = _ttps_extra(p, cfg, cat, as_of, cat["quota"])
-    return scheme_result("ttps_b", cat["name"], checks, cfg["official_url"], extra,
-                         [phrase("caveats", "ttps_degree_verification")])
+    return scheme_result(
+        "ttps_b",
+        cat["name"],
+        checks,
+        cfg["official_url"],
+        extra,
+        [phrase("caveats", "ttps_degree_verification")],
+    )
 
 
 def assess_ttps_c(p: Profile, as_of: dt.date) -> dict:
@@ -386,33 +518,73 @@ def assess_ttps_c(p: Profile, as_of: dt.date) -> dict:
     cat = cfg["categories"]["ttps_c"]
     checks = _ttps_common(p, as_of, "ttps_c", cfg, cat["name"])
     checks.append(check_first_degree(p, "ttps_c.degree", cfg["source"]))
-    checks.append(check_eligible_university(p.bachelor_institution, as_of, "ttps_c.university",
-                                            "bachelor_institution"))
+    checks.append(
+        check_eligible_university(p.bachelor_institution, as_of, "ttps_c.university", "bachelor_institution")
+    )
     win = select(cat["max_years_since_graduation_year"], as_of) or cat["max_years_since_graduation_year"][0]
     year = p.bachelor_graduation_year
     if year is None:
-        checks.append(Check("ttps_c.graduation_window", None, text("ttps_c_grad_unknown", years=win["value"]),
-                            win["source"], win["status"], ("bachelor_graduation_year",)))
+        checks.append(
+            Check(
+                "ttps_c.graduation_window",
+                None,
+                text("ttps_c_grad_unknown", years=win["value"]),
+                win["source"],
+                win["status"],
+                ("bachelor_graduation_year",),
+            )
+        )
     elif year > as_of.year:
-        checks.append(Check("ttps_c.graduation_window", False, text("ttps_c_grad_future", year=year),
-                            win["source"], win["status"]))
+        checks.append(
+            Check(
+                "ttps_c.graduation_window",
+                False,
+                text("ttps_c_grad_future", year=year),
+                win["source"],
+                win["status"],
+            )
+        )
     else:
         ok = as_of.year - year <= win["value"]
-        checks.append(Check("ttps_c.graduation_window", ok,
-                            text("ttps_c_grad_ok" if ok else "ttps_c_grad_old", year=year, years=win["value"],
-                                 earliest=as_of.year - win["value"]),
-                            win["source"], win["status"]))
+        checks.append(
+            Check(
+                "ttps_c.graduation_window",
+                ok,
+                text(
+                    "ttps_c_grad_ok" if ok else "ttps_c_grad_old",
+                    year=year,
+                    years=win["value"],
+                    earliest=as_of.year - win["value"],
+                ),
+                win["source"],
+                win["status"],
+            )
+        )
     lim = select(cat["max_work_years_exclusive"], as_of) or cat["max_work_years_exclusive"][0]
     work = p.work_experience_years
     met = None if work is None else work < lim["value"]
     key = {True: "ttps_c_work_ok", False: "ttps_c_work_high", None: "ttps_c_work_unknown"}[met]
-    checks.append(Check("ttps_c.work_experience", met, text(key, years=work, max=lim["value"]),
-                        lim["source"], lim["status"], ("work_experience_years",) if met is None else ()))
+    checks.append(
+        Check(
+            "ttps_c.work_experience",
+            met,
+            text(key, years=work, max=lim["value"]),
+            lim["source"],
+            lim["status"],
+            ("work_experience_years",) if met is None else (),
+        )
+    )
     checks.append(_ttps_c_hk_exclusion(p, cat))
     quota = select(cat["quota"], as_of) or cat["quota"][0]
     extra = _ttps_extra(p, cfg, cat, as_of, quota["value"])
-    return scheme_result("ttps_c", cat["name"], checks, cfg["official_url"], extra,
-                         [phrase("caveats", "ttps_c_quota"), phrase("caveats", "ttps_degree_verification")])
+    return scheme_result(
+        "ttps_c",
+        cat["name"],
+        checks,
+        cfg["official_url"],
+        extra,
+        [phrase("caveats", "ttps_c_quota"), phrase("caveats", "ttps_degree_verification")],
+    )
 
 
 def _ttps_c_hk_exclusion(p: Profile, cat: dict) -> Check:
@@ -426,14 +598,17 @@ def _ttps_c_hk_exclusion(p: Profile, cat: dict) -> Check:
     if hk.programme == "gba_campus":
         return Check("ttps_c.hk_nonlocal", True, text("ttps_c_hk_gba"), src, status)
     if hk.programme is None:
-        return Check("ttps_c.hk_nonlocal", None, text("ttps_c_hk_unknown"), src, status, ("hk_study.programme",))
+        return Check(
+            "ttps_c.hk_nonlocal", None, text("ttps_c_hk_unknown"), src, status, ("hk_study.programme",)
+        )
     # full-time local programme: was the undergraduate degree the Hong Kong one?
     if p.degree_level in ("bachelor", "sub_degree", "none"):
         return Check("ttps_c.hk_nonlocal", False, text("ttps_c_hk_excluded"), src, status)
     uni = unis.match_university(p.bachelor_institution or "").university
     if uni is None:
-        return Check("ttps_c.hk_nonlocal", None, text("ttps_c_hk_which_degree"), src, status,
-                     ("bachelor_institution",))
+        return Check(
+            "ttps_c.hk_nonlocal", None, text("ttps_c_hk_which_degree"), src, status, ("bachelor_institution",)
+        )
     if uni.country == "HK":
         return Check("ttps_c.hk_nonlocal", False, text("ttps_c_hk_excluded"), src, status)
     return Check("ttps_c.hk_nonlocal", True, text("ttps_c_hk_postgrad_only"), src, status)
@@ -454,9 +629,12 @@ def assess_gep(p: Profile, as_of: dt.date) -> dict:
     checks.append(check_first_degree(p, "gep.degree", src))
     checks += job_checks(p, "gep.job", src, ("market_pay",))
     extra = {
-        "job_offer_required": True, "first_stay_months": cfg["first_stay_months"],
-        "extension_pattern": cfg["extension_pattern"], "top_tier_extension_years": cfg["top_tier_extension_years"],
-        "quota": "none", "dependants_allowed": True,
+        "job_offer_required": True,
+        "first_stay_months": cfg["first_stay_months"],
+        "extension_pattern": cfg["extension_pattern"],
+        "top_tier_extension_years": cfg["top_tier_extension_years"],
+        "quota": "none",
+        "dependants_allowed": True,
         "path_to_permanent_residence_years": _common()["permanent_residence"]["years"],
         "_next_step_keys": ["gep_investment"],
     }
@@ -471,22 +649,34 @@ def assess_asmtp(p: Profile, as_of: dt.date) -> dict:
     mainland = _is_mainland(p)
     if mainland is None:
         missing = ("nationality",) if p.nationality is None else ("mainland_resident",)
-        checks.append(Check("asmtp.mainland", None, text("asmtp_mainland_unknown"), src, "CONFIRMED", missing))
+        checks.append(
+            Check("asmtp.mainland", None, text("asmtp_mainland_unknown"), src, "CONFIRMED", missing)
+        )
     else:
-        checks.append(Check("asmtp.mainland", mainland,
-                            text("asmtp_mainland_yes" if mainland else "asmtp_mainland_no"), src))
+        checks.append(
+            Check(
+                "asmtp.mainland",
+                mainland,
+                text("asmtp_mainland_yes" if mainland else "asmtp_mainland_no"),
+                src,
+            )
+        )
     checks.append(check_character(p, "asmtp.character", src))
     checks.append(check_first_degree(p, "asmtp.degree", src))
     checks += job_checks(p, "asmtp.job", src, ("market_pay",))
     extra = {
-        "job_offer_required": True, "first_stay_months": cfg["first_stay_months"],
-        "extension_pattern": cfg["extension_pattern"], "top_tier_extension_years": cfg["top_tier_extension_years"],
-        "quota": "none", "dependants_allowed": True,
+        "job_offer_required": True,
+        "first_stay_months": cfg["first_stay_months"],
+        "extension_pattern": cfg["extension_pattern"],
+        "top_tier_extension_years": cfg["top_tier_extension_years"],
+        "quota": "none",
+        "dependants_allowed": True,
         "path_to_permanent_residence_years": _common()["permanent_residence"]["years"],
         "_next_step_keys": ["mainland_consent"],
     }
-    return scheme_result("asmtp", cfg["name"], checks, cfg["official_url"], extra,
-                         [phrase("caveats", "hk_graduates_use_iang")])
+    return scheme_result(
+        "asmtp", cfg["name"], checks, cfg["official_url"], extra, [phrase("caveats", "hk_graduates_use_iang")]
+    )
 
 
 def _add_months(day: dt.date, months: int) -> dt.date:
@@ -511,51 +701,93 @@ def assess_iang(p: Profile, as_of: dt.date) -> dict:
     hk = p.hk_study
     recent = None
     if hk is None:
-        checks.append(Check("iang.hk_study", None, text("iang_study_unknown"), src, "CONFIRMED", ("hk_study",)))
+        checks.append(
+            Check("iang.hk_study", None, text("iang_study_unknown"), src, "CONFIRMED", ("hk_study",))
+        )
     elif hk is False:
         checks.append(Check("iang.hk_study", False, text("iang_study_none"), src))
     else:
         if hk.programme is None:
-            checks.append(Check("iang.programme", None, text("iang_programme_unknown"), src, "CONFIRMED",
-                                ("hk_study.programme",)))
+            checks.append(
+                Check(
+                    "iang.programme",
+                    None,
+                    text("iang_programme_unknown"),
+                    src,
+                    "CONFIRMED",
+                    ("hk_study.programme",),
+                )
+            )
         elif hk.programme == "gba_campus":
             gba = select(cfg["gba_campus_route"], as_of)
             if gba is None:
                 first = cfg["gba_campus_route"][0]
-                checks.append(Check("iang.programme", False,
-                                    text("iang_gba_not_yet", date=first["effective_from"]), first["source"],
-                                    "UNSURE"))
+                checks.append(
+                    Check(
+                        "iang.programme",
+                        False,
+                        text("iang_gba_not_yet", date=first["effective_from"]),
+                        first["source"],
+                        "UNSURE",
+                    )
+                )
             else:
-                checks.append(Check("iang.programme", True, text("iang_gba_ok"), gba["source"], gba["status"]))
+                checks.append(
+                    Check("iang.programme", True, text("iang_gba_ok"), gba["source"], gba["status"])
+                )
         else:
             checks.append(Check("iang.programme", True, text("iang_local_ok"), src))
         restricted = select(cfg["restricted_nationalities"], as_of)
         if restricted and p.nationality in restricted["value"]:
             ok = t_or(hk.ugc_funded, None if hk.programme is None else hk.programme == "gba_campus")
             key = {True: "iang_lnv_ok", False: "iang_lnv_no", None: "iang_lnv_unknown"}[ok]
-            checks.append(Check("iang.ugc_rule", ok, text(key, country=_country(p.nationality)),
-                                restricted["source"], restricted["status"],
-                                ("hk_study.ugc_funded",) if ok is None else ()))
+            checks.append(
+                Check(
+                    "iang.ugc_rule",
+                    ok,
+                    text(key, country=_country(p.nationality)),
+                    restricted["source"],
+                    restricted["status"],
+                    ("hk_study.ugc_funded",) if ok is None else (),
+                )
+            )
         window = select(cfg["recent_graduate_window_months"], as_of)
         months = window["value"]
         if hk.graduation_date is None:
-            checks.append(Check("iang.graduation", None, text("iang_grad_unknown", months=months),
-                                window["source"], window["status"], ("hk_study.graduation_date",)))
+            checks.append(
+                Check(
+                    "iang.graduation",
+                    None,
+                    text("iang_grad_unknown", months=months),
+                    window["source"],
+                    window["status"],
+                    ("hk_study.graduation_date",),
+                )
+            )
         elif hk.graduation_date > as_of:
             checks.append(Check("iang.graduation", False, text("iang_grad_future"), window["source"]))
         else:
             recent = as_of <= _add_months(hk.graduation_date, months)
-            checks.append(Check("iang.graduation", True,
-                                text("iang_recent" if recent else "iang_not_recent", months=months),
-                                window["source"], window["status"]))
+            checks.append(
+                Check(
+                    "iang.graduation",
+                    True,
+                    text("iang_recent" if recent else "iang_not_recent", months=months),
+                    window["source"],
+                    window["status"],
+                )
+            )
     checks.append(check_first_degree(p, "iang.degree", src))
     if recent is False:
         checks += job_checks(p, "iang.job", src, ("degree_level", "market_pay"))
     extra = {
         "job_offer_required": recent is False if recent is not None else None,
         "first_stay_months": value_at(cfg["first_stay_months"], as_of),
-        "extension_pattern": cfg["extension_pattern"], "top_tier_extension_years": cfg["top_tier_extension_years"],
-        "quota": "none", "dependants_allowed": True, "route": {True: "recent", False: "non_recent"}.get(recent),
+        "extension_pattern": cfg["extension_pattern"],
+        "top_tier_extension_years": cfg["top_tier_extension_years"],
+        "quota": "none",
+        "dependants_allowed": True,
+        "route": {True: "recent", False: "non_recent"}.get(recent),
         "path_to_permanent_residence_years": _common()["permanent_residence"]["years"],
         "_next_step_keys": ["mainland_consent"] if _is_mainland(p) else [],
     }
@@ -565,35 +797,69 @@ def assess_iang(p: Profile, as_of: dt.date) -> dict:
 def assess_techtas(p: Profile, as_of: dt.date) -> dict:
     cfg = rules()["techtas"]
     src = cfg["source"]
-    checks = [check_nationality(p, as_of, "techtas.nationality", src), check_first_degree(p, "techtas.degree", src)]
+    checks = [
+        check_nationality(p, as_of, "techtas.nationality", src),
+        check_first_degree(p, "techtas.degree", src),
+    ]
     years = {r["degree_route"]: r["value"] for r in cfg["min_work_years"]}
     post_level = None if p.degree_level is None else p.degree_level in _common()["postgraduate_levels"]
-    post = t_and(post_level, p.postgraduate_stem, unis.techtas_stem_top100(p.postgraduate_institution),
-                 at_least(p.work_experience_years, years["postgraduate"]) if years["postgraduate"] else True)
+    post = t_and(
+        post_level,
+        p.postgraduate_stem,
+        unis.techtas_stem_top100(p.postgraduate_institution),
+        at_least(p.work_experience_years, years["postgraduate"]) if years["postgraduate"] else True,
+    )
     first = None if p.degree_level is None else p.degree_level in _common()["first_degree_levels"]
-    bach = t_and(first, p.bachelor_stem, unis.techtas_stem_top100(p.bachelor_institution),
-                 at_least(p.work_experience_years, years["bachelor"]))
+    bach = t_and(
+        first,
+        p.bachelor_stem,
+        unis.techtas_stem_top100(p.bachelor_institution),
+        at_least(p.work_experience_years, years["bachelor"]),
+    )
     met = t_or(post, bach)
     missing: list[str] = []
     if met is None:
-        for f in ("degree_level", "postgraduate_stem", "postgraduate_institution", "bachelor_stem",
-                  "bachelor_institution", "work_experience_years"):
+        for f in (
+            "degree_level",
+            "postgraduate_stem",
+            "postgraduate_institution",
+            "bachelor_stem",
+            "bachelor_institution",
+            "work_experience_years",
+        ):
             value = getattr(p, f)
             if value is None or (f.endswith("institution") and not unis.techtas_stem_top100(value)):
                 missing.append(f)
     key = {True: "techtas_degree_met", False: "techtas_degree_no", None: "techtas_degree_unknown"}[met]
-    checks.append(Check("techtas.stem_degree", met, text(key, years=years["bachelor"]), src,
-                        "SECONDARY" if met else "CONFIRMED", tuple(missing)))
+    checks.append(
+        Check(
+            "techtas.stem_degree",
+            met,
+            text(key, years=years["bachelor"]),
+            src,
+            "SECONDARY" if met else "CONFIRMED",
+            tuple(missing),
+        )
+    )
     checks += job_checks(p, "techtas.job", src, ("techtas_rd", "market_pay"))
     extra = {
-        "job_offer_required": True, "first_stay_months": cfg["first_stay_months"],
-        "extension_pattern": cfg["extension_pattern"], "top_tier_extension_years": cfg["top_tier_extension_years"],
-        "quota": "company quota from ITC", "dependants_allowed": True,
+        "job_offer_required": True,
+        "first_stay_months": cfg["first_stay_months"],
+        "extension_pattern": cfg["extension_pattern"],
+        "top_tier_extension_years": cfg["top_tier_extension_years"],
+        "quota": "company quota from ITC",
+        "dependants_allowed": True,
         "path_to_permanent_residence_years": _common()["permanent_residence"]["years"],
         "_next_step_keys": ["mainland_consent"] if _is_mainland(p) else [],
     }
-    return scheme_result("techtas", cfg["name"], checks, cfg["official_url"], extra,
-                         [phrase("caveats", "techtas_itc_quota"), phrase("caveats", "techtas_stem_list")])
+    return scheme_result(
+        "techtas",
+        cfg["name"],
+        checks,
+        cfg["official_url"],
+        extra,
+        [phrase("caveats", "techtas_itc_quota"), phrase("caveats", "techtas_stem_list")],
+    )
 
 
 def assess_assg(p: Profile, as_of: dt.date) -> dict:
@@ -606,28 +872,58 @@ def assess_assg(p: Profile, as_of: dt.date) -> dict:
     checks.append(check_nationality(p, as_of, "assg.nationality", src))
     age = cfg["age"][0]
     if p.age is None:
-        checks.append(Check("assg.age", None, text("assg_age_unknown", min=age["min"], max=age["max"]),
-                            age["source"], age["status"], ("age",)))
+        checks.append(
+            Check(
+                "assg.age",
+                None,
+                text("assg_age_unknown", min=age["min"], max=age["max"]),
+                age["source"],
+                age["status"],
+                ("age",),
+            )
+        )
     else:
         ok = age["min"] <= p.age <= age["max"]
-        checks.append(Check("assg.age", ok, text("assg_age_ok" if ok else "assg_age_out", age=p.age,
-                                                 min=age["min"], max=age["max"]), age["source"], age["status"]))
+        checks.append(
+            Check(
+                "assg.age",
+                ok,
+                text("assg_age_ok" if ok else "assg_age_out", age=p.age, min=age["min"], max=age["max"]),
+                age["source"],
+                age["status"],
+            )
+        )
     for f, rule in (("born_overseas", "assg.born_overseas"), ("parent_hk_permanent_resident", "assg.parent")):
         value = getattr(p, f)
         key = {True: "yes", False: "no", None: "unknown"}[value]
-        checks.append(Check(rule, value, text(f"assg_{f}_{key}"), src, "CONFIRMED", (f,) if value is None else ()))
+        checks.append(
+            Check(rule, value, text(f"assg_{f}_{key}"), src, "CONFIRMED", (f,) if value is None else ())
+        )
     checks.append(check_first_degree(p, "assg.degree", src))
     lang = t_or(p.languages.english, p.languages.chinese)
     key = {True: "assg_language_ok", False: "assg_language_no", None: "assg_language_unknown"}[lang]
-    checks.append(Check("assg.language", lang, text(key), src, "CONFIRMED",
-                        ("languages.english", "languages.chinese") if lang is None else ()))
+    checks.append(
+        Check(
+            "assg.language",
+            lang,
+            text(key),
+            src,
+            "CONFIRMED",
+            ("languages.english", "languages.chinese") if lang is None else (),
+        )
+    )
     sup = p.self_supporting
     key = {True: "self_support_ok", False: "self_support_no", None: "self_support_unknown"}[sup]
-    checks.append(Check("assg.funds", sup, text(key), src, "CONFIRMED", ("self_supporting",) if sup is None else ()))
+    checks.append(
+        Check("assg.funds", sup, text(key), src, "CONFIRMED", ("self_supporting",) if sup is None else ())
+    )
     extra = {
-        "job_offer_required": False, "first_stay_months": cfg["first_stay_months"],
-        "extension_pattern": cfg["extension_pattern"], "top_tier_extension_years": cfg["top_tier_extension_years"],
-        "quota": "none", "dependants_allowed": True,
+        "job_offer_required": False,
+        "first_stay_months": cfg["first_stay_months"],
+        "extension_pattern": cfg["extension_pattern"],
+        "top_tier_extension_years": cfg["top_tier_extension_years"],
+        "quota": "none",
+        "dependants_allowed": True,
         "path_to_permanent_residence_years": _common()["permanent_residence"]["years"],
     }
     return scheme_result("assg", cfg["name"], checks, cfg["official_url"], extra)
@@ -644,35 +940,71 @@ def assess_new_cies(p: Profile, as_of: dt.date) -> dict:
     if p.nationality == _common()["chinese_nationality"]:
         fpr = p.foreign_permanent_residence
         key = {True: "cies_cn_pr_ok", False: "cies_cn_no_pr", None: "cies_cn_pr_unknown"}[fpr]
-        checks.append(Check("new_cies.scope", fpr, text(key), src, "CONFIRMED",
-                            ("foreign_permanent_residence",) if fpr is None else ()))
+        checks.append(
+            Check(
+                "new_cies.scope",
+                fpr,
+                text(key),
+                src,
+                "CONFIRMED",
+                ("foreign_permanent_residence",) if fpr is None else (),
+            )
+        )
     min_age = select(cfg["min_age"], as_of) or cfg["min_age"][0]
     age_ok = at_least(p.age, min_age["value"])
     key = {True: "cies_age_ok", False: "cies_age_low", None: "cies_age_unknown"}[age_ok]
-    checks.append(Check("new_cies.age", age_ok, text(key, min=min_age["value"]), min_age["source"],
-                        min_age["status"], ("age",) if age_ok is None else ()))
+    checks.append(
+        Check(
+            "new_cies.age",
+            age_ok,
+            text(key, min=min_age["value"]),
+            min_age["source"],
+            min_age["status"],
+            ("age",) if age_ok is None else (),
+        )
+    )
     assets = select(cfg["min_net_assets_hkd"], as_of) or cfg["min_net_assets_hkd"][0]
     hold = select(cfg["net_assets_holding_months"], as_of) or cfg["net_assets_holding_months"][0]
     ok = at_least(p.net_assets_hkd, assets["value"])
     key = {True: "cies_assets_ok", False: "cies_assets_low", None: "cies_assets_unknown"}[ok]
-    checks.append(Check("new_cies.net_assets", ok, text(key, min=money(assets["value"]), months=hold["value"]),
-                        assets["source"], assets["status"], ("net_assets_hkd",) if ok is None else ()))
+    checks.append(
+        Check(
+            "new_cies.net_assets",
+            ok,
+            text(key, min=money(assets["value"]), months=hold["value"]),
+            assets["source"],
+            assets["status"],
+            ("net_assets_hkd",) if ok is None else (),
+        )
+    )
     inv = select(cfg["min_investment_hkd"], as_of) or cfg["min_investment_hkd"][0]
     port = select(cfg["cies_portfolio_hkd"], as_of) or cfg["cies_portfolio_hkd"][0]
     extra = {
-        "job_offer_required": False, "first_stay_months": cfg["first_stay_months"],
-        "extension_years_max": cfg["extension_years_max"], "quota": "none", "dependants_allowed": True,
+        "job_offer_required": False,
+        "first_stay_months": cfg["first_stay_months"],
+        "extension_years_max": cfg["extension_years_max"],
+        "quota": "none",
+        "dependants_allowed": True,
         "path_to_permanent_residence_years": _common()["permanent_residence"]["years"],
-        "net_assets_holding_months": hold["value"], "net_assets_holding_status": hold["status"],
+        "net_assets_holding_months": hold["value"],
+        "net_assets_holding_status": hold["status"],
     }
-    caveats = [phrase("caveats", "cies_investment", total=money(inv["value"]), portfolio=money(port["value"])),
-               phrase("caveats", "cies_self_support")]
+    caveats = [
+        phrase("caveats", "cies_investment", total=money(inv["value"]), portfolio=money(port["value"])),
+        phrase("caveats", "cies_self_support"),
+    ]
     return scheme_result("new_cies", cfg["name"], checks, cfg["official_url"], extra, caveats)
 
 
 _ASSESSORS = {
-    "ttps_a": assess_ttps_a, "ttps_b": assess_ttps_b, "ttps_c": assess_ttps_c, "gep": assess_gep,
-    "asmtp": assess_asmtp, "iang": assess_iang, "techtas": assess_techtas, "assg": assess_assg,
+    "ttps_a": assess_ttps_a,
+    "ttps_b": assess_ttps_b,
+    "ttps_c": assess_ttps_c,
+    "gep": assess_gep,
+    "asmtp": assess_asmtp,
+    "iang": assess_iang,
+    "techtas": assess_techtas,
+    "assg": assess_assg,
     "new_cies": assess_new_cies,
 }
 
@@ -703,8 +1035,13 @@ def assess(profile: Profile, as_of: dt.date | None = None, *, near_misses: bool 
 
 
 def _notes(as_of: dt.date) -> list[str]:
+    return list(_notes_cached(as_of))
+
+
+@lru_cache(maxsize=4096)
+def _notes_cached(as_of: dt.date) -> tuple[str, ...]:
     notes = [phrase("caveats", "dependants"), phrase("caveats", "gep_investment_startups")]
     checked = dt.date.fromisoformat(_common()["rules_compiled_from_sources_dated_up_to"])
     if as_of > checked:
         notes.insert(0, phrase("caveats", "rules_checked_until", date=checked.isoformat()))
-    return notes
+    return tuple(notes)

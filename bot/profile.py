@@ -80,12 +80,22 @@ class Profile:
 
 
 BOOL_FIELDS = (
-    "mainland_resident", "foreign_permanent_residence", "born_overseas", "parent_hk_permanent_resident",
-    "bachelor_stem", "postgraduate_stem", "owns_listed_company", "exceptional_achievement", "good_character",
+    "mainland_resident",
+    "foreign_permanent_residence",
+    "born_overseas",
+    "parent_hk_permanent_resident",
+    "bachelor_stem",
+    "postgraduate_stem",
+    "owns_listed_company",
+    "exceptional_achievement",
+    "good_character",
     "self_supporting",
 )
 YEAR_FIELDS = (
-    "work_experience_years", "work_experience_last_5_years", "multinational_years", "specified_field_years",
+    "work_experience_years",
+    "work_experience_last_5_years",
+    "multinational_years",
+    "specified_field_years",
     "international_years",
 )
 MONEY_FIELDS = ("annual_income_hkd", "business_profit_hkd", "net_assets_hkd")
@@ -98,7 +108,8 @@ NESTED_FIELDS = {
 }
 # Every answer a user can give, as dotted paths (used for "missing" and "why do we ask").
 ALL_FIELD_PATHS = tuple(
-    p for name in TOP_LEVEL_FIELDS
+    p
+    for name in TOP_LEVEL_FIELDS
     for p in ([f"{name}.{sub}" for sub in NESTED_FIELDS[name]] if name in NESTED_FIELDS else [name])
 )
 
@@ -171,7 +182,11 @@ def parse_profile(data: Any) -> Profile:
 
     nationality = data.get("nationality")
     if nationality is not None:
-        if not isinstance(nationality, str) or len(nationality.strip()) != 2 or not nationality.strip().isalpha():
+        if (
+            not isinstance(nationality, str)
+            or len(nationality.strip()) != 2
+            or not nationality.strip().isalpha()
+        ):
             raise ProfileError("nationality", "must be a two-letter ISO 3166-1 alpha-2 country code")
         nationality = nationality.strip().upper()
     kw["nationality"] = nationality

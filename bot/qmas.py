@@ -23,38 +23,88 @@ def prerequisites(p: Profile, as_of: dt.date) -> list:
     out = []
     age = select(pre["min_age"], as_of) or pre["min_age"][0]
     if p.age is None:
-        out.append(Check("qmas.prereq.age", None, text("qmas_age_unknown", min=age["value"]), age["source"],
-                         age["status"], ("age",)))
+        out.append(
+            Check(
+                "qmas.prereq.age",
+                None,
+                text("qmas_age_unknown", min=age["value"]),
+                age["source"],
+                age["status"],
+                ("age",),
+            )
+        )
     else:
         ok = p.age >= age["value"]
-        out.append(Check("qmas.prereq.age", ok, text("qmas_age_ok" if ok else "qmas_age_low", min=age["value"]),
-                         age["source"], age["status"]))
+        out.append(
+            Check(
+                "qmas.prereq.age",
+                ok,
+                text("qmas_age_ok" if ok else "qmas_age_low", min=age["value"]),
+                age["source"],
+                age["status"],
+            )
+        )
     fin = pre["financial"]
     key = {True: "self_support_ok", False: "self_support_no", None: "self_support_unknown"}[p.self_supporting]
-    out.append(Check("qmas.prereq.financial", p.self_supporting, text(key), fin["source"], fin["status"],
-                     ("self_supporting",) if p.self_supporting is None else ()))
+    out.append(
+        Check(
+            "qmas.prereq.financial",
+            p.self_supporting,
+            text(key),
+            fin["source"],
+            fin["status"],
+            ("self_supporting",) if p.self_supporting is None else (),
+        )
+    )
     out.append(check_character(p, "qmas.prereq.good_character", pre["good_character"]["source"]))
     out.append(check_first_degree(p, "qmas.prereq.basic_education", pre["basic_education"]["source"]))
     lang_rule = select(pre["language_prerequisite"], as_of)
     if lang_rule and lang_rule["value"]:
         ok = t_or(p.languages.english, p.languages.chinese)
-        key = {True: "qmas_old_language_ok", False: "qmas_old_language_no", None: "qmas_old_language_unknown"}[ok]
-        out.append(Check("qmas.prereq.language", ok, text(key), lang_rule["source"], lang_rule["status"],
-                         ("languages.english", "languages.chinese") if ok is None else ()))
+        key = {
+            True: "qmas_old_language_ok",
+            False: "qmas_old_language_no",
+            None: "qmas_old_language_unknown",
+        }[ok]
+        out.append(
+            Check(
+                "qmas.prereq.language",
+                ok,
+                text(key),
+                lang_rule["source"],
+                lang_rule["status"],
+                ("languages.english", "languages.chinese") if ok is None else (),
+            )
+        )
     return out
 
 
 def _criterion(n: int, met: bool | None, key: str, c: dict, missing: tuple = (), **values) -> dict:
-    return {"id": n, "rule": c["id"], "met": met, "reason": text(key, **values), "data_status": c["status"],
-            "source_id": c["source"]["id"], "source_url": c["source"]["url"], "_missing": missing}
+    return {
+        "id": n,
+        "rule": c["id"],
+        "met": met,
+        "reason": text(key, **values),
+        "data_status": c["status"],
+        "source_id": c["source"]["id"],
+        "source_url": c["source"]["url"],
+        "_missing": missing,
+    }
 
 
 def _years_criterion(p: Profile, c: dict) -> dict:
     value = getattr(p, c["field"])
     met = None if value is None else value >= c["min_years"]
     suffix = {True: "met", False: "not_met", None: "unknown"}[met]
-    return _criterion(c["n"], met, f"qmas_c{c['n']}_{suffix}", c, (c["field"],) if met is None else (),
-                      years=value, min=c["min_years"])
+    return _criterion(
+        c["n"],
+        met,
+        f"qmas_c{c['n']}_{suffix}",
+        c,
+        (c["field"],) if met is None else (),
+        years=value,
+        min=c["min_years"],
+    )
 
 
 def checklist(p: Profile, as_of: dt.date, version: dict) -> dict:
@@ -65,8 +115,16 @@ def checklist(p: Profile, as_of: dt.date, version: dict) -> dict:
     # age
     c = by_id["age_50_or_below"]
     met = None if p.age is None else p.age <= c["max_age"]
-    crit.append(_criterion(c["n"], met, {True: "qmas_c1_met", False: "qmas_c1_not_met", None: "qmas_c1_unknown"}[met],
-                           c, ("age",) if met is None else (), max=c["max_age"]))
+    crit.append(
+        _criterion(
+            c["n"],
+            met,
+            {True: "qmas_c1_met", False: "qmas_c1_not_met", None: "qmas_c1_unknown"}[met],
+            c,
+            ("age",) if met is None else (),
+            max=c["max_age"],
+        )
+    )
     # eligible-university master's or doctorate; the same in STEM
     c2, c3 = by_id["eligible_uni_postgraduate"], by_id["eligible_uni_postgraduate_stem"]
     if p.degree_level is None:
@@ -77,15 +135,22 @@ def checklist(p: Profile, as_of: dt.date, version: dict) -> dict:
         m2, k2, miss2 = None, "qmas_c2_institution_unknown", ("postgraduate_institution",)
     else:
         ls = unis.aggregate_list_status(p.postgraduate_institution, as_of)
-        m2, k2 = ls.on_list, {True: "qmas_c2_met", False: "qmas_c2_not_listed", None: "qmas_c2_unconfirmed"}[ls.on_list]
+        m2, k2 = (
+            ls.on_list,
+            {True: "qmas_c2_met", False: "qmas_c2_not_listed", None: "qmas_c2_unconfirmed"}[ls.on_list],
+        )
         miss2 = ("postgraduate_institution",) if m2 is None else ()
-    crit.append(_criterion(c2["n"], m2, k2, c2, miss2, query=p.postgraduate_institution, url=unis.official_list_url()))
+    crit.append(
+        _criterion(c2["n"], m2, k2, c2, miss2, query=p.postgraduate_institution, url=unis.official_list_url())
+    )
     m3 = t_and(m2, p.postgraduate_stem)
     if m2 is False:
         k3 = "qmas_c3_needs_c2"
     else:
         k3 = {True: "qmas_c3_met", False: "qmas_c3_not_stem", None: "qmas_c3_unknown"}[m3]
-    miss3 = () if m3 is not None else (miss2 + (("postgraduate_stem",) if p.postgraduate_stem is None else ()))
+    miss3 = (
+        () if m3 is not None else (miss2 + (("postgraduate_stem",) if p.postgraduate_stem is None else ()))
+    )
     crit.append(_criterion(c3["n"], m3, k3, c3, miss3))
     # two languages; English
     c4, c5 = by_id["two_languages"], by_id["english"]
@@ -96,14 +161,35 @@ def checklist(p: Profile, as_of: dt.date, version: dict) -> dict:
     if lang.other:
         known += len(lang.other) - 1  # several other languages each count
     m4 = True if known >= c4["min_languages"] else (None if known + unknown >= c4["min_languages"] else False)
-    miss4 = tuple(f"languages.{n}" for n, f in zip(("english", "chinese", "other"), flags) if f is None)
-    crit.append(_criterion(c4["n"], m4, {True: "qmas_c4_met", False: "qmas_c4_not_met", None: "qmas_c4_unknown"}[m4],
-                           c4, miss4 if m4 is None else ()))
+    miss4 = tuple(
+        f"languages.{n}" for n, f in zip(("english", "chinese", "other"), flags, strict=True) if f is None
+    )
+    crit.append(
+        _criterion(
+            c4["n"],
+            m4,
+            {True: "qmas_c4_met", False: "qmas_c4_not_met", None: "qmas_c4_unknown"}[m4],
+            c4,
+            miss4 if m4 is None else (),
+        )
+    )
     m5 = lang.english
-    crit.append(_criterion(c5["n"], m5, {True: "qmas_c5_met", False: "qmas_c5_not_met", None: "qmas_c5_unknown"}[m5],
-                           c5, ("languages.english",) if m5 is None else ()))
+    crit.append(
+        _criterion(
+            c5["n"],
+            m5,
+            {True: "qmas_c5_met", False: "qmas_c5_not_met", None: "qmas_c5_unknown"}[m5],
+            c5,
+            ("languages.english",) if m5 is None else (),
+        )
+    )
     # work experience
-    for rule_id in ("work_5_years", "multinational_3_years", "specified_field_3_years", "international_2_years"):
+    for rule_id in (
+        "work_5_years",
+        "multinational_3_years",
+        "specified_field_3_years",
+        "international_2_years",
+    ):
         crit.append(_years_criterion(p, by_id[rule_id]))
     # income; business profit
     for rule_id in ("income_1m", "business_profit_5m"):
@@ -112,13 +198,28 @@ def checklist(p: Profile, as_of: dt.date, version: dict) -> dict:
         value = getattr(p, c["field"])
         met = None if value is None else value >= c["min_hkd"]
         suffix = {True: "met", False: "not_met", None: "unknown"}[met]
-        crit.append(_criterion(n, met, f"qmas_c{n}_{suffix}", c, (c["field"],) if met is None else (),
-                               min=f"HK${c['min_hkd']:,.0f}"))
+        crit.append(
+            _criterion(
+                n,
+                met,
+                f"qmas_c{n}_{suffix}",
+                c,
+                (c["field"],) if met is None else (),
+                min=f"HK${c['min_hkd']:,.0f}",
+            )
+        )
     # listed company
     c = by_id["owns_listed_company"]
     met = p.owns_listed_company
-    crit.append(_criterion(c["n"], met, {True: "qmas_c12_met", False: "qmas_c12_not_met", None: "qmas_c12_unknown"}[met],
-                           c, ("owns_listed_company",) if met is None else ()))
+    crit.append(
+        _criterion(
+            c["n"],
+            met,
+            {True: "qmas_c12_met", False: "qmas_c12_not_met", None: "qmas_c12_unknown"}[met],
+            c,
+            ("owns_listed_company",) if met is None else (),
+        )
+    )
 
     for row in crit:
         status = row["data_status"]
@@ -140,10 +241,18 @@ def checklist(p: Profile, as_of: dt.date, version: dict) -> dict:
     for r in crit:
         del r["_missing"]
     return {
-        "version": version["id"], "type": "checklist", "effective_from": version["effective_from"],
-        "criteria": crit, "met": met_count, "unknown": unknown_count, "threshold": threshold,
-        "out_of": version["out_of"], "passes": passes, "data_status": version["status"],
-        "source": version["source"], "_missing": [] if passes is True else list(missing),
+        "version": version["id"],
+        "type": "checklist",
+        "effective_from": version["effective_from"],
+        "criteria": crit,
+        "met": met_count,
+        "unknown": unknown_count,
+        "threshold": threshold,
+        "out_of": version["out_of"],
+        "passes": passes,
+        "data_status": version["status"],
+        "source": version["source"],
+        "_missing": [] if passes is True else list(missing),
     }
 
 
@@ -165,8 +274,14 @@ def points_test(p: Profile, as_of: dt.date, version: dict) -> dict:
     if p.age is None:
         add("age", 0, max(b["points"] for b in f["age_bands"]), ("age",))
     else:
-        pts = next((b["points"] for b in f["age_bands"]
-                    if b["min"] <= p.age and (b["max"] is None or p.age <= b["max"])), 0)
+        pts = next(
+            (
+                b["points"]
+                for b in f["age_bands"]
+                if b["min"] <= p.age and (b["max"] is None or p.age <= b["max"])
+            ),
+            0,
+        )
         add("age", pts, pts)
     levels = f["academic_by_level"]
     if p.degree_level is None:
@@ -190,7 +305,10 @@ def points_test(p: Profile, as_of: dt.date, version: dict) -> dict:
     else:
         band = next((b for b in f["work_bands"] if work >= b["min_years"]), None)
         add("work_experience", band["min"] if band else 0, band["max"] if band else 0)
-    for key, field in (("international_bonus", "international_years"), ("multinational_bonus", "multinational_years")):
+    for key, field in (
+        ("international_bonus", "international_years"),
+        ("multinational_bonus", "multinational_years"),
+    ):
         b = f.get(key)
         if b:
             value = getattr(p, field)
@@ -217,13 +335,24 @@ def points_test(p: Profile, as_of: dt.date, version: dict) -> dict:
     mark = version["pass_mark"]
     passes = True if total >= mark else (False if total_max < mark else None)
     return {
-        "version": version["id"], "type": "points", "effective_from": version["effective_from"],
+        "version": version["id"],
+        "type": "points",
+        "effective_from": version["effective_from"],
         "effective_from_status": version.get("effective_from_status", version["status"]),
         "effective_to": version.get("effective_to"),
-        "criteria": [], "met": None, "threshold": None,
-        "points": total, "points_max": total_max, "pass_mark": mark, "max_points": version["max_points"],
-        "factors": rows, "passes": passes, "data_status": version["status"], "source": version["source"],
-        "note": phrase("caveats", "qmas_old_points"), "_missing": [] if passes is True else missing,
+        "criteria": [],
+        "met": None,
+        "threshold": None,
+        "points": total,
+        "points_max": total_max,
+        "pass_mark": mark,
+        "max_points": version["max_points"],
+        "factors": rows,
+        "passes": passes,
+        "data_status": version["status"],
+        "source": version["source"],
+        "note": phrase("caveats", "qmas_old_points"),
+        "_missing": [] if passes is True else missing,
     }
 
 
@@ -231,10 +360,21 @@ def general_points_test(p: Profile, as_of: dt.date) -> dict:
     version = select(_cfg()["general_points_test"], as_of)
     if version is None:
         first = _cfg()["general_points_test"][0]
-        return {"version": None, "type": "points", "criteria": [], "met": None, "threshold": None,
-                "points": None, "points_max": None, "pass_mark": None, "passes": None,
-                "data_status": "UNSURE", "source": first["source"],
-                "note": phrase("caveats", "qmas_no_table"), "_missing": []}
+        return {
+            "version": None,
+            "type": "points",
+            "criteria": [],
+            "met": None,
+            "threshold": None,
+            "points": None,
+            "points_max": None,
+            "pass_mark": None,
+            "passes": None,
+            "data_status": "UNSURE",
+            "source": first["source"],
+            "note": phrase("caveats", "qmas_no_table"),
+            "_missing": [],
+        }
     if version["type"] == "checklist":
         return checklist(p, as_of, version)
     return points_test(p, as_of, version)
@@ -244,7 +384,12 @@ def achievement_based(p: Profile) -> dict:
     abpt = _cfg()["achievement_based_points_test"]
     met = p.exceptional_achievement
     key = {True: "qmas_abpt_met", False: "qmas_abpt_not_met", None: "qmas_abpt_unknown"}[met]
-    return {"passes": met, "reason": text(key) + " " + phrase("status_notes", abpt["criteria_wording_status"]),
-            "criteria_needed": abpt["min_criteria_met"], "out_of": abpt["out_of"],
-            "source_id": abpt["source"]["id"], "source_url": abpt["source"]["url"],
-            "_missing": ["exceptional_achievement"] if met is None else []}
+    return {
+        "passes": met,
+        "reason": text(key) + " " + phrase("status_notes", abpt["criteria_wording_status"]),
+        "criteria_needed": abpt["min_criteria_met"],
+        "out_of": abpt["out_of"],
+        "source_id": abpt["source"]["id"],
+        "source_url": abpt["source"]["url"],
+        "_missing": ["exceptional_achievement"] if met is None else [],
+    }

@@ -75,7 +75,7 @@ _Loader.add_constructor("tag:yaml.org,2002:timestamp", lambda loader, node: load
 
 def _load(name: str) -> dict:
     with open(RULES_DIR / f"{name}.yaml", encoding="utf-8") as handle:
-        return yaml.load(handle, Loader=_Loader)  # noqa: S506 - SafeLoader subclass
+        return yaml.load(handle, Loader=_Loader)
 
 
 @lru_cache(maxsize=1)

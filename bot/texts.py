@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from functools import lru_cache
 
 from bot.ruleset import rules
@@ -29,10 +30,8 @@ def text(key: str, **values: object) -> str:
     template = _texts()["checks"][key]
     out = template.format_map(_Default(values)) if values else template
     if len(_TEXT_MEMO) < 50_000:
-        try:
+        with contextlib.suppress(TypeError):  # unhashable value: just do not memoise
             _TEXT_MEMO[memo_key] = out
-        except TypeError:  # unhashable value
-            pass
     return out
 
 
@@ -46,10 +45,8 @@ def phrase(group: str, key: str, **values: object) -> str:
     template = _texts()[group][key]
     out = template.format_map(_Default(values)) if values else template
     if len(_TEXT_MEMO) < 50_000:
-        try:
+        with contextlib.suppress(TypeError):
             _TEXT_MEMO[memo_key] = out
-        except TypeError:
-            pass
     return out
 
 

@@ -91,11 +91,17 @@ def _distinct(norm: str) -> str:
 def universities() -> tuple[University, ...]:
     out = []
     for row in _data()["universities"]:
-        out.append(University(
-            name=row["name"], country=row["country"], aliases=tuple(row.get("aliases") or ()),
-            ugc_funded=row.get("ugc_funded"), techtas_stem_top100=bool(row.get("techtas_stem_top100")),
-            aggregate_list=row.get("aggregate_list"), note=row.get("note"),
-        ))
+        out.append(
+            University(
+                name=row["name"],
+                country=row["country"],
+                aliases=tuple(row.get("aliases") or ()),
+                ugc_funded=row.get("ugc_funded"),
+                techtas_stem_top100=bool(row.get("techtas_stem_top100")),
+                aggregate_list=row.get("aggregate_list"),
+                note=row.get("note"),
+            )
+        )
     return tuple(out)
 
 
@@ -138,7 +144,9 @@ def match_university(name: str) -> UniversityMatch:
     key, score, _ = best
     uni = fuzzy_keys[key]
     if _looks_like_branch(norm):
-        return UniversityMatch(query, None, score, "branch", suggestion=uni if score >= cfg["suggest_score"] else None)
+        return UniversityMatch(
+            query, None, score, "branch", suggestion=uni if score >= cfg["suggest_score"] else None
+        )
     distinct_score = fuzz.ratio(_distinct(norm), _distinct(key))
     if score >= cfg["accept_score"] and distinct_score >= cfg["distinct_accept_score"]:
         return UniversityMatch(query, uni, score, "fuzzy")
@@ -160,14 +168,23 @@ def aggregate_list_status(name: str | None, as_of: dt.date) -> ListStatus:
     match = match_university(name or "")
     uni = match.university
     if uni is None:
-        key = "uni_branch" if match.method == "branch" else ("uni_suggestion" if match.suggestion else "uni_unknown")
+        key = (
+            "uni_branch"
+            if match.method == "branch"
+            else ("uni_suggestion" if match.suggestion else "uni_unknown")
+        )
         return ListStatus(None, key, None, match)
     entry = uni.aggregate_list
     if not entry:
         return ListStatus(None, "uni_known_not_in_our_data", uni, match)
     src = entry.get("source") or {}
-    common = {"university": uni, "match": match, "status": entry.get("status"),
-              "source_id": src.get("id"), "source_url": src.get("url")}
+    common = {
+        "university": uni,
+        "match": match,
+        "status": entry.get("status"),
+        "source_id": src.get("id"),
+        "source_url": src.get("url"),
+    }
     start = dt.date.fromisoformat(entry["listed_from"])
     end = dt.date.fromisoformat(entry["listed_to"]) if entry.get("listed_to") else None
     if end is not None and as_of > end:

@@ -140,8 +140,13 @@ def test_cli_lists_unknown_fields_as_ignored(tmp_path, capsys):
 def test_python_dash_m_bot_runs_as_a_module(tmp_path):
     path = tmp_path / "p.json"
     path.write_text(json.dumps({"nationality": "AF"}))
-    proc = subprocess.run([sys.executable, "-m", "bot", "assess", str(path), "--as-of", "2025-01-01"],
-                          capture_output=True, text=True, cwd=REPO, check=False)
+    proc = subprocess.run(
+        [sys.executable, "-m", "bot", "assess", str(path), "--as-of", "2025-01-01"],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        check=False,
+    )
     assert proc.returncode == 0, proc.stderr
     out = json.loads(proc.stdout)
     assert all(s["status"] == "not_eligible" for s in out["schemes"] if s["id"] != "asmtp")

@@ -19,8 +19,12 @@ def test_select_picks_the_version_in_force_on_each_side_of_the_change():
 
 
 def test_select_returns_none_outside_every_range():
-    assert select([{"id": "x", "effective_from": "2020-01-01", "effective_to": "2020-12-31"}],
-                  dt.date(2021, 1, 1)) is None
+    assert (
+        select(
+            [{"id": "x", "effective_from": "2020-01-01", "effective_to": "2020-12-31"}], dt.date(2021, 1, 1)
+        )
+        is None
+    )
 
 
 def test_qmas_245_point_test_before_1_november_2024_carries_points_and_pass_mark():
@@ -38,9 +42,17 @@ def test_qmas_old_points_for_base_profile_pass_the_mark():
 
 
 def test_qmas_old_points_range_shown_when_senior_role_unknown():
-    gpt = run({"age": 52, "degree_level": "bachelor", "bachelor_institution": "Unknown College",
-               "international_years": 0, "multinational_years": 0, "work_experience_years": 6},
-              as_of=dt.date(2024, 6, 1))["qmas"]["general_points_test"]
+    gpt = run(
+        {
+            "age": 52,
+            "degree_level": "bachelor",
+            "bachelor_institution": "Unknown College",
+            "international_years": 0,
+            "multinational_years": 0,
+            "work_experience_years": 6,
+        },
+        as_of=dt.date(2024, 6, 1),
+    )["qmas"]["general_points_test"]
     assert gpt["points"] < 80 <= gpt["points_max"]
     assert gpt["passes"] is None
 

@@ -14,6 +14,7 @@ MAINLAND = {"nationality": "CN", "mainland_resident": True}
 
 # --- GEP / ASMTP -----------------------------------------------------------------------------------------
 
+
 def test_gep_degree_and_market_pay_offer_is_eligible():
     assert status(run(OFFER), "gep") == "eligible"
 
@@ -69,6 +70,7 @@ def test_gep_prc_passport_holder_without_foreign_pr_is_more_info_needed():
 
 # --- nationality exclusions over time ------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("code", ["LA", "NP", "VN"])
 def test_laos_nepal_vietnam_excluded_before_25_october_2023(code):
     a = run({"nationality": code, "annual_income_hkd": 3_000_000, **OFFER}, as_of=dt.date(2023, 10, 24))
@@ -92,8 +94,12 @@ def test_afghanistan_cuba_north_korea_excluded_from_all_open_schemes(code):
 
 # --- IANG ----------------------------------------------------------------------------------------------
 
+
 def _iang(grad: str, **extra) -> dict:
-    return {"hk_study": {"programme": "full_time_local", "graduation_date": grad, "ugc_funded": True}, **extra}
+    return {
+        "hk_study": {"programme": "full_time_local", "graduation_date": grad, "ugc_funded": True},
+        **extra,
+    }
 
 
 def test_iang_within_six_months_of_graduation_needs_no_offer():
@@ -122,8 +128,16 @@ def test_iang_gba_campus_graduate_is_eligible():
 
 
 def test_iang_vietnam_national_self_financed_programme_is_not_eligible():
-    a = run({"nationality": "VN", "hk_study": {"programme": "full_time_local", "graduation_date": "2025-03-01",
-                                               "ugc_funded": False}})
+    a = run(
+        {
+            "nationality": "VN",
+            "hk_study": {
+                "programme": "full_time_local",
+                "graduation_date": "2025-03-01",
+                "ugc_funded": False,
+            },
+        }
+    )
     assert status(a, "iang") == "not_eligible"
 
 
@@ -132,24 +146,35 @@ def test_iang_vietnam_national_ugc_funded_programme_is_eligible():
 
 
 def test_iang_nepal_national_unknown_funding_is_more_info_needed():
-    a = run({"nationality": "NP", "hk_study": {"programme": "full_time_local", "graduation_date": "2025-03-01"}})
+    a = run(
+        {"nationality": "NP", "hk_study": {"programme": "full_time_local", "graduation_date": "2025-03-01"}}
+    )
     assert status(a, "iang") == "more_info_needed"
     assert "hk_study.ugc_funded" in scheme(a, "iang")["missing"]
 
 
 def test_iang_laos_national_excluded_entirely_before_25_october_2023():
-    assert status(run({"nationality": "LA", **_iang("2023-06-01")}, as_of=dt.date(2023, 10, 1)), "iang") == \
-        "not_eligible"
+    assert (
+        status(run({"nationality": "LA", **_iang("2023-06-01")}, as_of=dt.date(2023, 10, 1)), "iang")
+        == "not_eligible"
+    )
 
 
 # --- TechTAS --------------------------------------------------------------------------------------------
+
 
 def test_techtas_mit_stem_masters_with_rd_offer_is_eligible():
     assert status(run(OFFER), "techtas") == "eligible"
 
 
 def test_techtas_unrecognised_university_is_more_info_needed():
-    a = run({"postgraduate_institution": "Obscure Tech Institute", "bachelor_institution": "Obscure College", **OFFER})
+    a = run(
+        {
+            "postgraduate_institution": "Obscure Tech Institute",
+            "bachelor_institution": "Obscure College",
+            **OFFER,
+        }
+    )
     assert status(a, "techtas") == "more_info_needed"
 
 
@@ -169,8 +194,9 @@ def test_techtas_non_rd_job_needs_job_offer():
 ASSG = {"born_overseas": True, "parent_hk_permanent_resident": True}
 
 
-@pytest.mark.parametrize(("age", "expected"), [(17, "not_eligible"), (18, "eligible"), (40, "eligible"),
-                                               (41, "not_eligible")])
+@pytest.mark.parametrize(
+    ("age", "expected"), [(17, "not_eligible"), (18, "eligible"), (40, "eligible"), (41, "not_eligible")]
+)
 def test_assg_age_boundaries(age, expected):
     assert status(run({**ASSG, "age": age}), "assg") == expected
 

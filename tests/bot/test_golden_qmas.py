@@ -9,7 +9,6 @@ import pytest
 from tests.bot.conftest import criterion, run, scheme, status
 
 
-
 def test_qmas_base_profile_meets_eight_criteria_and_is_eligible():
     a = run()
     gpt = a["qmas"]["general_points_test"]
@@ -36,15 +35,28 @@ def test_qmas_age_17_fails_prerequisite():
 def _profile_with(n_met: int) -> dict:
     """Exactly n_met criteria met, all others known and not met."""
     changes = {
-        "age": 55, "degree_level": "bachelor", "languages": {"english": False, "chinese": False, "other": []},
-        "work_experience_years": 0, "multinational_years": 0, "specified_field_years": 0,
-        "international_years": 0, "annual_income_hkd": 0, "business_profit_hkd": 0, "owns_listed_company": False,
+        "age": 55,
+        "degree_level": "bachelor",
+        "languages": {"english": False, "chinese": False, "other": []},
+        "work_experience_years": 0,
+        "multinational_years": 0,
+        "specified_field_years": 0,
+        "international_years": 0,
+        "annual_income_hkd": 0,
+        "business_profit_hkd": 0,
+        "owns_listed_company": False,
         "work_experience_last_5_years": 0,
     }
     turn_on = [
-        {"age": 40}, {"languages": {"english": True}}, {"work_experience_years": 6}, {"multinational_years": 3},
-        {"specified_field_years": 3}, {"international_years": 2}, {"annual_income_hkd": 1_000_000},
-        {"business_profit_hkd": 5_000_000}, {"owns_listed_company": True},
+        {"age": 40},
+        {"languages": {"english": True}},
+        {"work_experience_years": 6},
+        {"multinational_years": 3},
+        {"specified_field_years": 3},
+        {"international_years": 2},
+        {"annual_income_hkd": 1_000_000},
+        {"business_profit_hkd": 5_000_000},
+        {"owns_listed_company": True},
     ]
     for extra in turn_on[:n_met]:
         for k, v in extra.items():

@@ -83,17 +83,29 @@ def test_ttps_c_three_years_of_work_is_not_eligible():
 
 
 def test_ttps_c_excludes_non_local_students_with_hong_kong_undergraduate_degree():
-    a = run({"bachelor_graduation_year": 2023, "work_experience_years": 1, "degree_level": "bachelor",
-             "bachelor_institution": "HKU",
-             "hk_study": {"programme": "full_time_local", "graduation_date": "2023-06-30", "ugc_funded": True}})
+    a = run(
+        {
+            "bachelor_graduation_year": 2023,
+            "work_experience_years": 1,
+            "degree_level": "bachelor",
+            "bachelor_institution": "HKU",
+            "hk_study": {"programme": "full_time_local", "graduation_date": "2023-06-30", "ugc_funded": True},
+        }
+    )
     s = scheme(a, "ttps_c")
     assert s["status"] == "not_eligible"
     assert any("IANG" in r for r in s["reasons"])
 
 
 def test_ttps_c_allows_overseas_bachelor_with_hong_kong_masters():
-    a = run({"bachelor_graduation_year": 2022, "work_experience_years": 1, "bachelor_institution": "NUS",
-             "hk_study": {"programme": "full_time_local", "graduation_date": "2024-06-30", "ugc_funded": True}})
+    a = run(
+        {
+            "bachelor_graduation_year": 2022,
+            "work_experience_years": 1,
+            "bachelor_institution": "NUS",
+            "hk_study": {"programme": "full_time_local", "graduation_date": "2024-06-30", "ugc_funded": True},
+        }
+    )
     assert status(a, "ttps_c") == "eligible"
 
 
@@ -119,14 +131,26 @@ def test_ttps_mainland_resident_applies_directly_with_letter_of_consent():
 
 
 def test_ttps_prc_passport_holder_overseas_with_foreign_pr_is_eligible():
-    a = run({"nationality": "CN", "mainland_resident": False, "foreign_permanent_residence": True,
-             "annual_income_hkd": 3_000_000})
+    a = run(
+        {
+            "nationality": "CN",
+            "mainland_resident": False,
+            "foreign_permanent_residence": True,
+            "annual_income_hkd": 3_000_000,
+        }
+    )
     assert status(a, "ttps_a") == "eligible"
 
 
 def test_ttps_prc_passport_holder_overseas_without_foreign_pr_could_not_confirm_one_year_rule():
-    a = run({"nationality": "CN", "mainland_resident": False, "foreign_permanent_residence": False,
-             "annual_income_hkd": 3_000_000})
+    a = run(
+        {
+            "nationality": "CN",
+            "mainland_resident": False,
+            "foreign_permanent_residence": False,
+            "annual_income_hkd": 3_000_000,
+        }
+    )
     s = scheme(a, "ttps_a")
     assert s["status"] == "more_info_needed"
     assert "overseas_residence_1_year" in s["missing"]

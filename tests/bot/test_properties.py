@@ -17,10 +17,31 @@ from tests.bot.conftest import merge
 SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 SMALL = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
-DATES = st.sampled_from([dt.date(2019, 6, 1), dt.date(2023, 10, 24), dt.date(2023, 10, 25), dt.date(2024, 6, 1),
-                         dt.date(2024, 11, 1), dt.date(2025, 6, 1), dt.date(2026, 3, 1)])
-UNIS = st.sampled_from(["HKU", "MIT", "Tsinghua", "Oxford", "Sichuan University", "University of Göttingen",
-                        "Some Unknown College", "CUHK Shenzhen", "HKBU", "NUS"])
+DATES = st.sampled_from(
+    [
+        dt.date(2019, 6, 1),
+        dt.date(2023, 10, 24),
+        dt.date(2023, 10, 25),
+        dt.date(2024, 6, 1),
+        dt.date(2024, 11, 1),
+        dt.date(2025, 6, 1),
+        dt.date(2026, 3, 1),
+    ]
+)
+UNIS = st.sampled_from(
+    [
+        "HKU",
+        "MIT",
+        "Tsinghua",
+        "Oxford",
+        "Sichuan University",
+        "University of Göttingen",
+        "Some Unknown College",
+        "CUHK Shenzhen",
+        "HKBU",
+        "NUS",
+    ]
+)
 YEARS = st.floats(min_value=0, max_value=40, allow_nan=False)
 MONEY = st.integers(min_value=0, max_value=60_000_000)
 TRI = st.booleans()
@@ -28,23 +49,52 @@ TRI = st.booleans()
 FIELDS = {
     "age": st.integers(min_value=15, max_value=70),
     "nationality": st.sampled_from(["GB", "US", "CN", "AF", "CU", "KP", "LA", "NP", "VN", "MO", "TW", "IN"]),
-    "mainland_resident": TRI, "foreign_permanent_residence": TRI, "born_overseas": TRI,
+    "mainland_resident": TRI,
+    "foreign_permanent_residence": TRI,
+    "born_overseas": TRI,
     "parent_hk_permanent_resident": TRI,
     "degree_level": st.sampled_from(["none", "sub_degree", "bachelor", "master", "doctorate"]),
-    "bachelor_institution": UNIS, "bachelor_graduation_year": st.integers(min_value=1990, max_value=2027),
-    "bachelor_stem": TRI, "postgraduate_institution": UNIS, "postgraduate_stem": TRI,
-    "hk_study": st.one_of(st.just(False), st.fixed_dictionaries({}, optional={
-        "programme": st.sampled_from(["full_time_local", "gba_campus"]),
-        "graduation_date": st.dates(min_value=dt.date(2015, 1, 1), max_value=dt.date(2026, 6, 1)).map(str),
-        "ugc_funded": TRI})),
-    "work_experience_years": YEARS, "work_experience_last_5_years": st.floats(0, 5, allow_nan=False),
-    "multinational_years": YEARS, "specified_field_years": YEARS, "international_years": YEARS,
-    "annual_income_hkd": MONEY, "business_profit_hkd": MONEY, "owns_listed_company": TRI,
-    "languages": st.fixed_dictionaries({}, optional={
-        "english": TRI, "chinese": TRI, "other": st.lists(st.sampled_from(["French", "Hindi"]), max_size=2)}),
-    "job_offer": st.fixed_dictionaries({}, optional={
-        "has_offer": TRI, "market_pay": TRI, "degree_level": TRI, "techtas_rd": TRI}),
-    "exceptional_achievement": TRI, "net_assets_hkd": MONEY, "good_character": TRI, "self_supporting": TRI,
+    "bachelor_institution": UNIS,
+    "bachelor_graduation_year": st.integers(min_value=1990, max_value=2027),
+    "bachelor_stem": TRI,
+    "postgraduate_institution": UNIS,
+    "postgraduate_stem": TRI,
+    "hk_study": st.one_of(
+        st.just(False),
+        st.fixed_dictionaries(
+            {},
+            optional={
+                "programme": st.sampled_from(["full_time_local", "gba_campus"]),
+                "graduation_date": st.dates(min_value=dt.date(2015, 1, 1), max_value=dt.date(2026, 6, 1)).map(
+                    str
+                ),
+                "ugc_funded": TRI,
+            },
+        ),
+    ),
+    "work_experience_years": YEARS,
+    "work_experience_last_5_years": st.floats(0, 5, allow_nan=False),
+    "multinational_years": YEARS,
+    "specified_field_years": YEARS,
+    "international_years": YEARS,
+    "annual_income_hkd": MONEY,
+    "business_profit_hkd": MONEY,
+    "owns_listed_company": TRI,
+    "languages": st.fixed_dictionaries(
+        {},
+        optional={
+            "english": TRI,
+            "chinese": TRI,
+            "other": st.lists(st.sampled_from(["French", "Hindi"]), max_size=2),
+        },
+    ),
+    "job_offer": st.fixed_dictionaries(
+        {}, optional={"has_offer": TRI, "market_pay": TRI, "degree_level": TRI, "techtas_rd": TRI}
+    ),
+    "exceptional_achievement": TRI,
+    "net_assets_hkd": MONEY,
+    "good_character": TRI,
+    "self_supporting": TRI,
 }
 
 
@@ -70,8 +120,13 @@ def test_more_income_never_lowers_any_scheme_status(data, as_of, income, extra):
 
 
 @SETTINGS
-@given(PROFILES, st.sampled_from(["work_experience_years", "multinational_years", "specified_field_years",
-                                  "international_years"]), st.floats(0.1, 10, allow_nan=False))
+@given(
+    PROFILES,
+    st.sampled_from(
+        ["work_experience_years", "multinational_years", "specified_field_years", "international_years"]
+    ),
+    st.floats(0.1, 10, allow_nan=False),
+)
 def test_more_experience_never_lowers_qmas_criteria_met(data, field, extra):
     as_of = dt.date(2025, 6, 1)
     before = assess(parse_profile(data), as_of, near_misses=False)["qmas"]["general_points_test"]["met"]
@@ -125,7 +180,11 @@ def test_all_unknown_profile_is_never_eligible(as_of):
 
 
 JSON = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True, allow_infinity=True) | st.text(max_size=20),
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=True, allow_infinity=True)
+    | st.text(max_size=20),
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner, max_size=4),
     max_leaves=12,
 )

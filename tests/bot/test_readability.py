@@ -34,7 +34,9 @@ _use_pyphen_if_cmudict_missing()
 def _texts() -> list[tuple[str, str]]:
     data = rules()["texts"]
     out = [(f"{g}.{k}", v) for g in GROUPS for k, v in data[g].items()]
-    out += [(f"schemes.{sid}.{i}", s) for sid, e in data["schemes"].items() for i, s in enumerate(e["summary"])]
+    out += [
+        (f"schemes.{sid}.{i}", s) for sid, e in data["schemes"].items() for i, s in enumerate(e["summary"])
+    ]
     out += [("disclaimer", data["disclaimer"]), ("qmas_warning", data["qmas_warning"])]
     return out
 
@@ -55,8 +57,10 @@ def test_explanation_text_reads_at_flesch_60_or_more(key, text):
 
 
 def test_readability_check_can_fail_on_hard_text():
-    hard = ("Notwithstanding the aforementioned considerations, applicants' documentary substantiation "
-            "necessitates comprehensive authentication by institutional verification organisations.")
+    hard = (
+        "Notwithstanding the aforementioned considerations, applicants' documentary substantiation "
+        "necessitates comprehensive authentication by institutional verification organisations."
+    )
     assert textstat.flesch_reading_ease(measurable(hard)) < MIN_SCORE
 
 

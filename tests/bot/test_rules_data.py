@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import datetime as dt
+import itertools
 import re
 from pathlib import Path
 
@@ -27,7 +28,7 @@ def _walk(node, path=""):
 
 
 def _rule_dicts():
-    for name in RULE_FILES + ("universities",):
+    for name in (*RULE_FILES, "universities"):
         if name in ("texts", "sources"):
             continue
         for path, d in _walk(rules()[name], name):
@@ -61,11 +62,17 @@ def test_versioned_lists_do_not_overlap():
     for name in RULE_FILES:
         for path, node in _walk(rules()[name], name):
             for key, value in node.items():
-                if isinstance(value, list) and len(value) > 1 and all(
-                    isinstance(v, dict) and ("effective_from" in v or "effective_to" in v) for v in value
+                if (
+                    isinstance(value, list)
+                    and len(value) > 1
+                    and all(
+                        isinstance(v, dict) and ("effective_from" in v or "effective_to" in v) for v in value
+                    )
                 ):
-                    spans = sorted((v.get("effective_from") or "0000", v.get("effective_to") or "9999") for v in value)
-                    for (_, end), (start, _) in zip(spans, spans[1:]):
+                    spans = sorted(
+                        (v.get("effective_from") or "0000", v.get("effective_to") or "9999") for v in value
+                    )
+                    for (_, end), (start, _) in itertools.pairwise(spans):
                         assert end < start, f"{path}.{key}"
 
 
@@ -88,7 +95,7 @@ def test_no_country_code_list_in_python():
         if path.name in NOT_MINE:
             continue
         source = path.read_text()
-        for code in ("\"AF\"", "\"KP\"", "\"CU\"", "\"LA\"", "\"NP\"", "\"VN\"", "\"CN\""):
+        for code in ('"AF"', '"KP"', '"CU"', '"LA"', '"NP"', '"VN"', '"CN"'):
             assert code not in source, f"{path.name} has {code}"
 
 
@@ -105,4 +112,6 @@ def test_every_near_miss_has_text():
 
 
 def test_schemes_with_secondary_old_points_say_so():
-    assert all(v["status"] == "SECONDARY" for v in rules()["qmas"]["general_points_test"] if v["type"] == "points")
+    assert all(
+        v["status"] == "SECONDARY" for v in rules()["qmas"]["general_points_test"] if v["type"] == "points"
+    )

@@ -37,8 +37,11 @@ def test_aliases_and_abbreviations_match(query, expected):
 
 @pytest.mark.parametrize(
     ("query", "expected"),
-    [("Standford University", "Stanford University"), ("Univercity of Cambridge", "University of Cambridge"),
-     ("Massachusets Institute of Technology", "Massachusetts Institute of Technology")],
+    [
+        ("Standford University", "Stanford University"),
+        ("Univercity of Cambridge", "University of Cambridge"),
+        ("Massachusets Institute of Technology", "Massachusetts Institute of Technology"),
+    ],
 )
 def test_small_typos_match_with_fuzzy_method(query, expected):
     m = match_university(query)
@@ -47,14 +50,23 @@ def test_small_typos_match_with_fuzzy_method(query, expected):
 
 @pytest.mark.parametrize(
     "query",
-    ["University of Toledo", "Washington University in St. Louis", "University of California",
-     "Oxford Brookes University", "NTU", "XYZ", "University of Michigan-Dearborn"],
+    [
+        "University of Toledo",
+        "Washington University in St. Louis",
+        "University of California",
+        "Oxford Brookes University",
+        "NTU",
+        "XYZ",
+        "University of Michigan-Dearborn",
+    ],
 )
 def test_similar_but_different_names_are_not_matched(query):
     assert match_university(query).university is None
 
 
-@pytest.mark.parametrize("query", ["CUHK Shenzhen", "The Chinese University of Hong Kong, Shenzhen", "HKU SPACE"])
+@pytest.mark.parametrize(
+    "query", ["CUHK Shenzhen", "The Chinese University of Hong Kong, Shenzhen", "HKU SPACE"]
+)
 def test_branch_campuses_and_continuing_education_arms_are_never_fuzzy_matched(query):
     m = match_university(query)
     assert m.university is None

@@ -46,7 +46,9 @@ def test_near_miss_one_more_year_of_work_for_ttps_b():
     misses = find_near_misses(profile, TODAY)
     hit = [m for m in misses if m["scheme"] == "ttps_b"]
     assert hit and hit[0]["field"] == "work_experience_last_5_years"
-    assert hit[0]["text"].startswith("One more year of work in the last five years would make you able to apply")
+    assert hit[0]["text"].startswith(
+        "One more year of work in the last five years would make you able to apply"
+    )
 
 
 def test_near_misses_are_in_the_default_assessment():
