@@ -16,7 +16,7 @@ from bot import qmas as qmas_mod
 from bot import universities as unis
 from bot.profile import Profile
 from bot.ruleset import rules, rules_version, select, source, value_at
-from bot.texts import disclaimer, explain_scheme, phrase, text
+from bot.texts import disclaimer, explain_scheme, phrase, question, text
 
 SCHEME_IDS = ("qmas", "ttps_a", "ttps_b", "ttps_c", "gep", "asmtp", "iang", "techtas", "assg", "new_cies")
 ELIGIBLE, NEEDS_JOB, MORE_INFO, NOT_ELIGIBLE = (
@@ -38,6 +38,7 @@ class Check:
     status: str = "CONFIRMED"
     missing: tuple[str, ...] = ()
     job: bool = False  # part of the job-offer conditions
+    cited: str | None = None  # the reason with its citation, filled once by scheme_result
 
 
 # --------------------------------------------------------------------------- three-valued helpers
@@ -315,7 +316,10 @@ def scheme_result(
         url = src.get("url")
         if url not in sources and url:
             sources.append(url)
-        reasons.append(_cite_parts(c.text, c.status, c.rule, sid or "?"))
+        cited = c.cited
+        if cited is None:
+            cited = c.cited = _cite_parts(c.text, c.status, c.rule, sid or "?")
+        reasons.append(cited)
         rows.append(
             {
                 "rule": c.rule,
@@ -335,6 +339,7 @@ def scheme_result(
         "status": status,
         "reasons": reasons,
         "missing": missing,
+        "missing_questions": [question(f) for f in missing] if missing else [],
         "next_steps": steps,
         "sources": sources,
         "checks": rows,

@@ -86,6 +86,7 @@ def why_we_ask(field_path: str) -> str:
     return questions.get(head, questions["_default"])
 
 
+@lru_cache(maxsize=4096)
 def question(field_path: str) -> str:
     """Short question text for a missing field (for chat prompts and the 'missing' list)."""
     asks = _texts()["ask"]

@@ -158,3 +158,25 @@ def test_bot_package_does_not_import_rasa():
             continue
         source = path.read_text()
         assert "import rasa" not in source and "from rasa" not in source, path
+
+
+def test_missing_answers_come_with_plain_questions_and_why_we_ask():
+    from bot.texts import why_we_ask
+
+    a = run(drop=("annual_income_hkd",))
+    s = next(x for x in a["schemes"] if x["id"] == "ttps_a")
+    assert s["missing_questions"] == ["What was your income last year, in Hong Kong dollars?"]
+    assert "income" in why_we_ask("annual_income_hkd")
+    assert why_we_ask("languages.english") == why_we_ask("languages")
+
+
+def test_explain_scheme_names_official_source_and_date_and_mentions_family():
+    from bot.texts import explain_scheme
+
+    for sid in SCHEME_IDS:
+        info = explain_scheme(sid)
+        assert info["official_url"].startswith("https://www.immd.gov.hk/")
+        assert info["source_date"] and info["summary"]
+        assert info["disclaimer"].endswith("The Immigration Department decides.")
+    assert any("business" in line for line in explain_scheme("gep")["summary"])
+    assert any("children under 18" in line for line in explain_scheme("qmas")["summary"])
