@@ -304,7 +304,8 @@ def scheme_result(
     sources = [official_url]
     reasons = []
     rows = []
-    not_decided = status != ELIGIBLE
+    # "missing" lists answers that could still change the outcome
+    not_decided = status not in (ELIGIBLE, NOT_ELIGIBLE)
     for c in checks:
         met = c.met
         if met is None and not_decided:
@@ -496,6 +497,9 @@ def assess_ttps_b(p: Profile, as_of: dt.date) -> dict:
     entry = select(cat["min_years_in_window"], as_of) or cat["min_years_in_window"][0]
     years = p.work_experience_last_5_years
     met = at_least(years, entry["value"])
+    total = p.work_experience_years
+    if met is None and total is not None and total < entry["value"]:
+        met, years = False, total  # work in the last five years cannot exceed all work since graduating
     key = {True: "ttps_b_work_met", False: "ttps_b_work_low", None: "ttps_b_work_unknown"}[met]
     checks.append(
         Check(
@@ -1037,6 +1041,15 @@ def assess(profile: Profile, as_of: dt.date | None = None, *, near_misses: bool 
         out["near_misses"] = find_near_misses(profile, as_of, out)
     out["disclaimer"] = disclaimer()
     return out
+
+
+def assess_json(data: Any, as_of: dt.date | str | None = None, *, near_misses: bool = True) -> dict:
+    """Convenience for callers holding the JSON profile: validate (raises ProfileError) and assess."""
+    from bot.profile import parse_profile
+
+    if isinstance(as_of, str):
+        as_of = dt.date.fromisoformat(as_of)
+    return assess(parse_profile(data), as_of, near_misses=near_misses)
 
 
 def _notes(as_of: dt.date) -> list[str]:

@@ -180,3 +180,13 @@ def test_explain_scheme_names_official_source_and_date_and_mentions_family():
         assert info["disclaimer"].endswith("The Immigration Department decides.")
     assert any("business" in line for line in explain_scheme("gep")["summary"])
     assert any("children under 18" in line for line in explain_scheme("qmas")["summary"])
+
+
+def test_assess_json_accepts_a_dict_and_an_iso_date():
+    from bot.engine import assess_json
+
+    a = assess_json({"annual_income_hkd": 3_000_000, "nationality": "GB", "good_character": True}, "2025-01-01")
+    assert a["as_of"] == "2025-01-01"
+    assert next(s for s in a["schemes"] if s["id"] == "ttps_a")["status"] == "eligible"
+    with pytest.raises(ProfileError):
+        assess_json({"age": "x"})

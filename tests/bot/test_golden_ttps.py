@@ -154,3 +154,14 @@ def test_ttps_prc_passport_holder_overseas_without_foreign_pr_could_not_confirm_
     s = scheme(a, "ttps_a")
     assert s["status"] == "more_info_needed"
     assert "overseas_residence_1_year" in s["missing"]
+
+
+def test_ttps_b_total_work_below_three_years_decides_even_without_last_five_years_answer():
+    a = run({"work_experience_years": 2}, drop=("work_experience_last_5_years",))
+    assert status(a, "ttps_b") == "not_eligible"
+
+
+def test_ttps_b_total_work_above_three_years_still_needs_last_five_years_answer():
+    a = run({"work_experience_years": 8}, drop=("work_experience_last_5_years",))
+    assert status(a, "ttps_b") == "more_info_needed"
+    assert "work_experience_last_5_years" in scheme(a, "ttps_b")["missing"]
