@@ -185,7 +185,9 @@ def test_explain_scheme_names_official_source_and_date_and_mentions_family():
 def test_assess_json_accepts_a_dict_and_an_iso_date():
     from bot.engine import assess_json
 
-    a = assess_json({"annual_income_hkd": 3_000_000, "nationality": "GB", "good_character": True}, "2025-01-01")
+    a = assess_json(
+        {"annual_income_hkd": 3_000_000, "nationality": "GB", "good_character": True}, "2025-01-01"
+    )
     assert a["as_of"] == "2025-01-01"
     assert next(s for s in a["schemes"] if s["id"] == "ttps_a")["status"] == "eligible"
     with pytest.raises(ProfileError):
