@@ -91,3 +91,18 @@ def question(field_path: str) -> str:
     """Short question text for a missing field (for chat prompts and the 'missing' list)."""
     asks = _texts()["ask"]
     return asks.get(field_path) or asks.get(field_path.split(".")[0]) or asks["_default"]
+
+
+def render_text(assessment: dict, *, with_sources: bool = True) -> str:
+    """The assessment as plain text for a chat message or a terminal. The last line is the disclaimer."""
+    texts = _texts()
+    lines = []
+    for s in assessment["schemes"]:
+        lines.append(f"{s['name']}: {texts['status_labels'][s['status']]}")
+        lines.extend(f"  - {c['reason']}" for c in s["checks"] if c["met"] is not True)
+        if with_sources:
+            lines.append(f"  {s['official_url']} ({s['source_date']})")
+    for miss in assessment.get("near_misses", []):
+        lines.append(miss["text"])
+    lines.append(disclaimer())
+    return "\n".join(lines)

@@ -159,6 +159,7 @@ def official_list_url() -> str:
     return _data()["list_definition"]["official_list_url"]
 
 
+@lru_cache(maxsize=8192)
 def aggregate_list_status(name: str | None, as_of: dt.date) -> ListStatus:
     """Whether the named university is on the Aggregate List of Eligible Universities on ``as_of``.
 

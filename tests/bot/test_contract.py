@@ -192,3 +192,11 @@ def test_assess_json_accepts_a_dict_and_an_iso_date():
     assert next(s for s in a["schemes"] if s["id"] == "ttps_a")["status"] == "eligible"
     with pytest.raises(ProfileError):
         assess_json({"age": "x"})
+
+
+def test_render_text_ends_with_the_disclaimer_line():
+    from bot.texts import render_text
+
+    out = render_text(run())
+    assert out.splitlines()[-1] == "This is guidance, not legal advice. The Immigration Department decides."
+    assert "Top Talent Pass Scheme (TTPS) Category A: You do not seem able to apply now." in out
