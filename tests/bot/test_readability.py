@@ -10,7 +10,16 @@ import textstat
 from bot.ruleset import rules
 
 MIN_SCORE = 60
-GROUPS = ("checks", "caveats", "next_steps", "next_steps_extra", "near_miss", "why_we_ask", "ask", "status_labels")
+GROUPS = (
+    "checks",
+    "caveats",
+    "next_steps",
+    "next_steps_extra",
+    "near_miss",
+    "why_we_ask",
+    "ask",
+    "status_labels",
+)
 SCHEME_ACRONYMS = r"\((?:QMAS|TTPS|GEP|ASMTP|IANG|TechTAS|ASSG|New CIES)\)"
 
 
