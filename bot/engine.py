@@ -482,7 +482,12 @@ def assess_ttps_a(p: Profile, as_of: dt.date) -> dict:
         )
     extra = _ttps_extra(p, cfg, cat, as_of, cat["quota"])
     return scheme_result(
-        "ttps_a", cat["name"], checks, cfg["official_url"], extra, [phrase("caveats", "ttps_income_meaning")]
+        "ttps_a",
+        cat["name"],
+        checks,
+        cfg["official_url"],
+        extra,
+        [phrase("caveats", "ttps_income_meaning"), phrase("caveats", "ttps_once")],
     )
 
 
@@ -518,7 +523,7 @@ def assess_ttps_b(p: Profile, as_of: dt.date) -> dict:
         checks,
         cfg["official_url"],
         extra,
-        [phrase("caveats", "ttps_degree_verification")],
+        [phrase("caveats", "ttps_degree_verification"), phrase("caveats", "ttps_once")],
     )
 
 
@@ -592,7 +597,11 @@ def assess_ttps_c(p: Profile, as_of: dt.date) -> dict:
         checks,
         cfg["official_url"],
         extra,
-        [phrase("caveats", "ttps_c_quota"), phrase("caveats", "ttps_degree_verification")],
+        [
+            phrase("caveats", "ttps_c_quota"),
+            phrase("caveats", "ttps_degree_verification"),
+            phrase("caveats", "ttps_once"),
+        ],
     )
 
 
