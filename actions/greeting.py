@@ -3,7 +3,7 @@
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import AllSlotsReset, SlotSet
+from rasa_sdk.events import ActiveLoop, AllSlotsReset, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 PRIVACY_SLOT = "privacy_notice_shown"
@@ -25,7 +25,8 @@ class ActionShowPrivacyNoticeOnce(Action):
 
 
 class ActionStartOver(Action):
-    """Clears every answer once the user has confirmed; the privacy notice stays acknowledged."""
+    """Clears every answer once the user has confirmed, and leaves any interview; the privacy notice
+    stays acknowledged."""
 
     def name(self) -> str:
         return "action_start_over"
@@ -33,7 +34,7 @@ class ActionStartOver(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        events: list[dict[str, Any]] = [AllSlotsReset()]
+        events: list[dict[str, Any]] = [ActiveLoop(None), AllSlotsReset()]
         if tracker.get_slot(PRIVACY_SLOT):
             events.append(SlotSet(PRIVACY_SLOT, True))
         return events

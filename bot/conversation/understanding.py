@@ -232,8 +232,11 @@ def _read_whole_answer(
 ) -> None:
     """The message as a plain answer to the question asked: "32", "yes", "UK", "none"."""
     kind, lowered = asked.kind, text.lower().strip(" .!?")
-    said_yes = intent == "affirm" or normalise.parse_yes_no(text) is True
-    said_no = intent == "deny" or normalise.parse_yes_no(text) is False
+    # A button sends its intent ("/affirm"); typed text must itself read as yes or no, because the
+    # classifier also files unclear words ("blah") under "deny".
+    from_button = text.strip().startswith("/")
+    said_yes = normalise.parse_yes_no(text) is True or (from_button and intent == "affirm")
+    said_no = normalise.parse_yes_no(text) is False or (from_button and intent == "deny")
     if kind == "yes_no":
         if said_yes or said_no:
             result.set(asked.field, said_yes)

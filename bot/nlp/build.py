@@ -48,6 +48,7 @@ def build_pipeline(universities_path: Path | None = lexicon.UNIVERSITIES_PATH) -
 
 def save_pipeline(out_dir: Path, universities_path: Path | None = lexicon.UNIVERSITIES_PATH) -> Language:
     nlp = build_pipeline(universities_path)
+    Path(out_dir).mkdir(parents=True, exist_ok=True)  # spaCy creates only the last folder
     nlp.to_disk(out_dir)
     return nlp
 

@@ -1,6 +1,6 @@
 import asyncio
 
-from rasa_sdk.events import AllSlotsReset, SlotSet
+from rasa_sdk.events import ActiveLoop, AllSlotsReset, SlotSet
 
 from actions.greeting import ActionShowPrivacyNoticeOnce, ActionStartOver
 from tests.actions.conftest import make_tracker
@@ -25,9 +25,9 @@ def test_privacy_notice_is_not_repeated(dispatcher):
 def test_start_over_clears_answers_but_keeps_privacy_acknowledged(dispatcher):
     tracker = make_tracker({"privacy_notice_shown": True, "age": 32})
     events = run(ActionStartOver(), dispatcher, tracker)
-    assert events == [AllSlotsReset(), SlotSet("privacy_notice_shown", True)]
+    assert events == [ActiveLoop(None), AllSlotsReset(), SlotSet("privacy_notice_shown", True)]
 
 
 def test_start_over_before_the_notice_leaves_it_to_be_shown(dispatcher):
     events = run(ActionStartOver(), dispatcher, make_tracker())
-    assert events == [AllSlotsReset()]
+    assert events == [ActiveLoop(None), AllSlotsReset()]

@@ -1,0 +1,96 @@
+"""The behaviour every interview form shares, written once.
+
+- Which question comes next is decided by the engine (``bot.conversation.interview.next_question``):
+  only answers that can still change an outcome are asked, in the order of ``questions.yaml``.
+- One message can answer several questions ("I'm 32, Indian, 8 years in banking"): everything it
+  mentions is filled, and the user is told what was understood.
+- An answer that can't be read gets a kind, specific hint and the question again; after a few tries
+  the question is left unanswered (unknown), so there is always a way forward.
+"""
+
+from __future__ import annotations
+
+from abc import abstractmethod
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import FormValidationAction
+from rasa_sdk.types import DomainDict
+
+from actions.answers import answers_from, as_of, latest_entities, latest_intent
+from bot.conversation.interview import SKIPPED, next_question, question_for_slot, questions
+from bot.conversation.presenting import describe_changes, say, texts
+from bot.conversation.understanding import understand
+
+FAILURES_SLOT = "interview_failures"
+# Messages with these intents are read as answers. Any other intent ("why?", "show my answers",
+# "start over"...) is left to the dialogue rules: returning no events makes the form reject the turn,
+# which is how Rasa lets a rule handle an interruption and then resume the form.
+ANSWER_INTENTS = frozenset({"inform", "affirm", "deny", "skip", "nlu_fallback", "greet", "thank"})
+
+
+class InterviewFormValidation(FormValidationAction):
+    """Base for interview forms; a subclass only names itself (``validate_<form>``)."""
+
+    @abstractmethod
+    def name(self) -> str:
+        """``validate_<form name>``. Abstract, so the action server does not register this base."""
+
+    async def required_slots(
+        self,
+        domain_slots: list[str],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> list[str]:
+        answers = answers_from(tracker)
+        answered = [q.slot for q in questions() if q.slot in answers]
+        upcoming = next_question(answers, as_of())
+        return answered + ([upcoming.slot] if upcoming else [])
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        events = self.answer_events(dispatcher, tracker)
+        tracker.add_slots(events)
+        next_slot = await self.next_requested_slot(dispatcher, tracker, domain)
+        return events + ([next_slot] if next_slot else [])
+
+    def answer_events(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+        asked = question_for_slot(tracker.get_slot("requested_slot") or "")
+        if asked is not None and latest_intent(tracker) not in ANSWER_INTENTS:
+            return []
+        message = tracker.latest_message.get("text") or ""
+        understood = understand(message, latest_entities(tracker), asked, latest_intent(tracker), as_of())
+        events: list[EventType] = [SlotSet(slot, value) for slot, value in understood.answers.items()]
+        volunteered = {
+            slot: v for slot, v in understood.answers.items() if asked is None or slot != asked.slot
+        }
+        if volunteered:
+            dispatcher.utter_message(
+                text=say("answers", "understood", changes=describe_changes(understood.answers))
+            )
+        for note in understood.notes:
+            dispatcher.utter_message(text=note)
+        if asked is not None and asked.slot not in understood.answers:
+            events += self.not_understood(dispatcher, tracker, asked.slot, asked.kind)
+        elif asked is not None:
+            events.append(SlotSet(FAILURES_SLOT, {}))
+        return events
+
+    def not_understood(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, slot: str, kind: str
+    ) -> list[EventType]:
+        """A hint and the question again; after a few tries, leave it unknown and move on."""
+        failures: dict[str, Any] = dict(tracker.get_slot(FAILURES_SLOT) or {})
+        failures[slot] = failures.get(slot, 0) + 1
+        if failures[slot] >= texts()["max_failed_attempts"]:
+            dispatcher.utter_message(text=texts()["gave_up"])
+            failures.pop(slot)
+            return [SlotSet(slot, SKIPPED), SlotSet(FAILURES_SLOT, failures)]
+        dispatcher.utter_message(text=texts()["reask"][kind])
+        # Setting the asked slot (to None) tells the form the answer was handled: it asks again
+        # instead of rejecting the message.
+        return [SlotSet(slot, None), SlotSet(FAILURES_SLOT, failures)]

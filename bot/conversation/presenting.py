@@ -1,0 +1,140 @@
+"""Plain-language messages for the chat: the assessment, the answers so far, why we ask.
+
+The engine's own explanations (reasons, next steps, caveats) are used as they are; this module only
+orders and frames them, with the words in ``texts.yaml``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pycountry
+import yaml
+
+from bot.conversation.interview import SKIPPED, Question, question_for_field, questions
+from bot.whatif import status_rank
+
+TEXTS_FILE = Path(__file__).with_name("texts.yaml")
+IN_PLAY = ("eligible", "needs_job_offer", "more_info_needed")
+
+
+@cache
+def texts() -> dict:
+    return yaml.safe_load(TEXTS_FILE.read_text(encoding="utf-8"))
+
+
+def say(group: str, key: str, **values: Any) -> str:
+    return texts()[group][key].format(**values)
+
+
+def format_date(day: str | dt.date) -> str:
+    day = dt.date.fromisoformat(day) if isinstance(day, str) else day
+    return f"{day.day} {day:%b %Y}"
+
+
+def format_value(question: Question, value: Any) -> str:
+    if value == SKIPPED:
+        return say("answers", "skipped")
+    if isinstance(value, bool):
+        return say("answers", "word_yes" if value else "word_no")
+    if isinstance(value, list):
+        return ", ".join(v.title() for v in value) or say("answers", "none")
+    if question.kind == "country":
+        country = pycountry.countries.get(alpha_2=str(value))
+        return getattr(country, "common_name", None) or getattr(country, "name", str(value))
+    if question.kind == "degree_level":
+        return texts()["degree_levels"].get(value, str(value))
+    if question.kind == "hk_programme":
+        return texts()["programmes"].get(value, str(value))
+    if question.kind == "money":
+        return f"HK${value:,.0f}"
+    if question.kind == "years":
+        return f"{value:g} years" if value != 1 else "1 year"
+    if question.kind == "month":
+        return format_date(value)[2:].strip() if isinstance(value, str) else str(value)
+    return str(value).replace("_", " ")
+
+
+def describe_changes(answers: Mapping[str, Any]) -> str:
+    """ "Age: 32; Nationality: IN" for the slots just set, in interview order."""
+    parts = [f"{q.label}: {format_value(q, answers[q.slot])}" for q in questions() if q.slot in answers]
+    return "; ".join(parts)
+
+
+def answers_summary(answers: Mapping[str, Any]) -> tuple[str, list[Question]]:
+    """The answers so far as one message, and the questions answered (to offer a change button each)."""
+    answered = [q for q in questions() if answers.get(q.slot) is not None]
+    if not answered:
+        return say("answers", "empty"), []
+    lines = [say("answers", "heading")]
+    lines += [f"• {q.label}: {format_value(q, answers[q.slot])}" for q in answered]
+    lines.append(say("answers", "change_hint"))
+    return "\n".join(lines), answered
+
+
+def schemes_needing(assessment: Mapping[str, Any], field: str) -> list[str]:
+    """Names of the schemes still in play that wait for this answer."""
+    return [
+        s["name"] for s in assessment["schemes"] if s["status"] in IN_PLAY and field in s.get("missing", ())
+    ]
+
+
+def status_line(scheme: Mapping[str, Any]) -> str:
+    label = texts()["status"][scheme["status"]]
+    return f"{label['icon']} {label['words']}: {scheme['name']}"
+
+
+def _scheme_detail(scheme: Mapping[str, Any]) -> list[str]:
+    """The reasons that decided it: for a no, the rules not met; else the open questions or next step."""
+    checks = scheme.get("checks", ())
+    if scheme["status"] == "not_eligible":
+        return [c["reason"] for c in checks if c.get("met") is False]
+    if scheme["status"] == "more_info_needed":
+        labels = [q.label for f in scheme.get("missing", ()) if (q := question_for_field(f))]
+        if labels:
+            return [say("result", "missing_for_scheme", labels="; ".join(labels))]
+    return scheme.get("next_steps", [])[:1]
+
+
+def render_assessment(assessment: Mapping[str, Any]) -> list[str]:
+    """The result as a few chat messages: schemes best fit first, the QMAS points, close calls, sources."""
+    ranked = sorted(assessment["schemes"], key=lambda s: -status_rank(s["status"]))
+    overview = [say("result", "heading", date=format_date(assessment["as_of"]))]
+    for scheme in ranked:
+        overview.append(status_line(scheme))
+        overview += [f"   {line}" for line in _scheme_detail(scheme)]
+    messages = ["\n".join(overview)]
+
+    gpt = assessment.get("qmas", {}).get("general_points_test")
+    if gpt and gpt.get("criteria"):
+        points = [say("result", "qmas_points", met=gpt["met"], threshold=gpt["threshold"])]
+        met = [c["reason"] for c in gpt["criteria"] if c["met"] is True]
+        unknown = [c["reason"] for c in gpt["criteria"] if c["met"] is None]
+        points += [f"✔ {reason}" for reason in met]
+        points += [f"? {reason}" for reason in unknown]
+        qmas = next((s for s in assessment["schemes"] if s["id"] == "qmas"), {})
+        points += qmas.get("caveats", [])[:1]
+        messages.append("\n".join(points))
+
+    near = assessment.get("near_misses") or []
+    if near:
+        lines = [say("result", "near_misses_heading")]
+        lines += [f"• {m['message'] if isinstance(m, dict) and 'message' in m else m}" for m in near[:3]]
+        messages.append("\n".join(lines))
+
+    sources = [say("result", "sources_heading")]
+    seen: set[str] = set()
+    for scheme in ranked:
+        url = scheme.get("official_url")
+        if url and url not in seen:
+            seen.add(url)
+            date = format_date(scheme["source_date"]) if scheme.get("source_date") else "undated"
+            sources.append(say("result", "source_line", name=scheme["name"], url=url, date=date))
+    sources += assessment.get("notes", [])[:1]
+    sources.append(assessment["disclaimer"])
+    messages.append("\n".join(sources))
+    return messages
