@@ -239,7 +239,9 @@ def checklist(p: Profile, as_of: dt.date, version: dict) -> dict:
         passes = None
     missing = tuple(dict.fromkeys(f for r in crit if r["met"] is None for f in r["_missing"]))
     for r in crit:
-        del r["_missing"]
+        # Public: the answers an unknown criterion waits for (the interview asks them, even once the
+        # test is passed, because applicants meeting more criteria are viewed more favourably).
+        r["missing"] = list(r.pop("_missing"))
     return {
         "version": version["id"],
         "type": "checklist",

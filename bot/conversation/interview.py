@@ -24,6 +24,8 @@ from bot.engine import assess
 from bot.profile import Profile, parse_profile
 
 QUESTIONS_FILE = Path(__file__).with_name("questions.yaml")
+# Statuses an answer can still change; a scheme already ruled out waits for nothing.
+IN_PLAY = ("eligible", "needs_job_offer", "more_info_needed")
 
 
 @dataclass(frozen=True)
@@ -107,12 +109,14 @@ def profile(answers: Mapping[str, Any]) -> Profile:
 
 
 def missing_fields(assessment: Mapping[str, Any]) -> set[str]:
-    """Answers the engine still needs, over every scheme and every undecided QMAS criterion."""
-    missing = {field for scheme in assessment["schemes"] for field in scheme.get("missing", ())}
-    gpt = assessment.get("qmas", {}).get("general_points_test", {})
-    for criterion in gpt.get("criteria", ()):
-        if criterion.get("met") is None:
-            missing.update(criterion.get("missing", ()))
+    """Answers the engine still needs for schemes in play, and for QMAS criteria not yet judged."""
+    in_play = {s["id"]: s for s in assessment["schemes"] if s["status"] in IN_PLAY}
+    missing = {field for scheme in in_play.values() for field in scheme.get("missing", ())}
+    if "qmas" in in_play:
+        gpt = assessment.get("qmas", {}).get("general_points_test", {})
+        for criterion in gpt.get("criteria", ()):
+            if criterion.get("met") is None:
+                missing.update(criterion.get("missing", ()))
     return missing
 
 

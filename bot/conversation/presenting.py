@@ -15,11 +15,10 @@ from typing import Any
 import pycountry
 import yaml
 
-from bot.conversation.interview import SKIPPED, Question, question_for_field, questions
+from bot.conversation.interview import IN_PLAY, SKIPPED, Question, question_for_field, questions
 from bot.whatif import status_rank
 
 TEXTS_FILE = Path(__file__).with_name("texts.yaml")
-IN_PLAY = ("eligible", "needs_job_offer", "more_info_needed")
 
 
 @cache

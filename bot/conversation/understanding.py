@@ -292,7 +292,9 @@ def understand(
         return result
 
     degrees_seen: list[tuple[int, str]] = []
-    ordered = sorted(entities, key=lambda e: int(e.get("start") or 0))
+    ordered = [
+        _as_country_if_asked(e, asked) for e in sorted(entities, key=lambda e: int(e.get("start") or 0))
+    ]
     for entity in ordered:
         _read_entity(entity, text, asked, as_of, result, degrees_seen)
     if degrees_seen:
@@ -305,6 +307,15 @@ def understand(
     if asked and asked.slot not in result.answers:
         _read_whole_answer(text, intent, asked, as_of, result)
     return result
+
+
+def _as_country_if_asked(entity: Mapping[str, Any], asked: Question | None) -> Mapping[str, Any]:
+    """ "Chinese" alone is tagged as a language; in answer to "what is your nationality?" it is a country."""
+    is_language = entity.get("entity") == "language"
+    names_a_country = normalise.parse_country(str(entity.get("value", ""))) is not None
+    if asked and asked.kind == "country" and is_language and names_a_country:
+        return {**entity, "entity": "country"}
+    return entity
 
 
 def field_named_in(text: str) -> Question | None:

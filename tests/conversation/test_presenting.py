@@ -1,0 +1,76 @@
+"""The chat's wording around the engine's result."""
+
+import pytest
+
+from bot.conversation.interview import SKIPPED, profile, questions
+from bot.conversation.presenting import answers_summary, format_value, render_assessment, texts
+from bot.engine import assess
+from tests.conversation.conftest import AS_OF
+
+SAMPLE_VALUES = {
+    "yes_no": [True, False], "age": [32], "years": [0, 1, 5.5], "money": [1_200_000], "country": ["IN", "CN"],
+    "degree_level": ["master", "none"], "institution": ["HKU"], "year": [2019], "month": ["2025-06-01"],
+    "hk_programme": ["gba_campus"], "languages": [True, ["french"], []],
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("question", questions(), ids=lambda q: q.field)
+def test_every_kind_of_answer_can_be_shown(question):
+    for value in [*SAMPLE_VALUES[question.kind], SKIPPED]:
+        assert format_value(question, value)
+
+
+def test_answers_are_shown_in_plain_words():
+    by_field = {q.field: q for q in questions()}
+    assert format_value(by_field["nationality"], "IN") == "India"
+    assert format_value(by_field["degree_level"], "master") == "Master's"
+    assert format_value(by_field["annual_income_hkd"], 1_200_000) == "HK$1,200,000"
+    assert format_value(by_field["good_character"], True) == "yes"
+
+
+def test_every_kind_has_a_kind_reask_hint():
+    assert {q.kind for q in questions()} <= set(texts()["reask"])
+
+
+def result_for(answers):
+    return render_assessment(assess(profile(answers), AS_OF))
+
+
+def test_result_lists_schemes_best_fit_first_with_icon_and_words():
+    overview = result_for(
+        {"nationality": "GB", "age": 30, "annual_income_hkd": 3_000_000, "good_character": True}
+    )[0]
+    lines = [line for line in overview.splitlines() if line[:1] in "✅🟡❔❌"]
+    order = "✅🟡❔❌"
+    assert [order.index(line[0]) for line in lines] == sorted(order.index(line[0]) for line in lines)
+    assert "✅ You can apply: Top Talent Pass Scheme (TTPS) Category A" in overview
+
+
+def test_result_names_each_official_page_once_with_its_date_and_ends_with_the_disclaimer():
+    messages = result_for({"nationality": "GB"})
+    sources = messages[-1]
+    assert sources.count("TTPS.html") == 1
+    assert "page dated" in sources
+    assert (
+        sources.splitlines()[-1] == "This is guidance, not legal advice. The Immigration Department decides."
+    )
+
+
+def test_the_qmas_points_message_warns_that_passing_is_not_approval():
+    messages = result_for({"nationality": "GB", "age": 30})
+    points = next(m for m in messages if m.startswith("QMAS points test"))
+    assert "does not mean you will get a visa" in points
+
+
+def test_answers_summary_lists_what_was_said_with_labels():
+    message, answered = answers_summary({"age": 32, "nationality": "IN", "annual_income_hkd": SKIPPED})
+    assert "• Nationality: India" in message
+    assert "• Age: 32" in message
+    assert "• Income last year: skipped" in message
+    assert [q.field for q in answered] == ["nationality", "age", "annual_income_hkd"]
+
+
+def test_answers_summary_when_nothing_is_known_says_how_to_start():
+    message, answered = answers_summary({})
+    assert "check my eligibility" in message
+    assert answered == []

@@ -1,0 +1,161 @@
+"""Reading applicants' messages into answers, with the real entity pipeline."""
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.conversation.interview import SKIPPED, questions
+from bot.conversation.understanding import field_named_in, parse_month, understand
+from tests.conversation.conftest import AS_OF
+
+
+def test_one_message_with_many_details_fills_every_answer_it_mentions(read):
+    result = read("I'm 32, Indian, master's in CS from HKUST, 8 years at Google, earn about 1.2m HKD")
+    assert result.answers == {
+        "age": 32,
+        "nationality": "IN",
+        "degree_level": "master",
+        "postgraduate_institution": "The Hong Kong University of Science and Technology",
+        "work_experience_years": 8,
+        "annual_income_hkd": 1_200_000,
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("HK$2.5m", 2_500_000),
+        ("2,500,000", 2_500_000),
+        ("HKD 2.5 million", 2_500_000),
+        ("2.5 million", 2_500_000),
+    ],
+)
+def test_hong_kong_dollar_amounts_are_read_in_any_common_form(read, text, expected):
+    assert read(text, "annual_income_hkd").answers == {"annual_income_hkd": expected}
+
+
+@pytest.mark.parametrize(("text", "currency"), [("RMB 800k", "CNY"), ("USD 150k", "USD")])
+def test_foreign_amounts_are_converted_and_the_rate_is_stated(read, text, currency):
+    result = read(text, "annual_income_hkd")
+    amount = result.answers["annual_income_hkd"]
+    assert amount > 0
+    assert len(result.notes) == 1
+    assert currency in result.notes[0]
+    assert "rate table of" in result.notes[0]
+    assert f"HK${amount:,.0f}" in result.notes[0]
+
+
+def test_usd_converts_at_the_linked_exchange_rate(read):
+    # The Hong Kong dollar is pegged to the US dollar within 7.75-7.85.
+    amount = read("USD 150k", "annual_income_hkd").answers["annual_income_hkd"]
+    assert 150_000 * 7.75 <= amount <= 150_000 * 7.85
+
+
+def test_a_monthly_salary_counts_twelve_times_and_says_so(read):
+    result = read("HK$50k per month", "annual_income_hkd")
+    assert result.answers == {"annual_income_hkd": 600_000}
+    assert any("12 months" in note for note in result.notes)
+
+
+@pytest.mark.parametrize(("text", "age"), [("thirty-two", 32), ("I'm 45 years old", 45), ("28", 28)])
+def test_ages_in_words_and_numbers(read, text, age):
+    assert read(text, "age").answers == {"age": age}
+
+
+def test_durations_in_short_forms_and_since_a_year(read):
+    assert read("5 yrs", "work_experience_years").answers == {"work_experience_years": 5}
+    since = read("since 2015", "work_experience_years").answers["work_experience_years"]
+    assert 11 <= since <= 12
+
+
+@pytest.mark.parametrize("text", ["HKU", "Univ. of Hong Kong", "University of Hong Kong"])
+def test_university_aliases_give_the_official_name(read, text):
+    assert read(text, "bachelor_institution").answers == {
+        "bachelor_institution": "The University of Hong Kong"
+    }
+
+
+def test_an_unknown_university_is_kept_as_written_for_the_engine_to_flag(read):
+    assert read("Foo Institute of Bar", "bachelor_institution").answers == {
+        "bachelor_institution": "Foo Institute of Bar"
+    }
+
+
+@pytest.mark.parametrize("text", ["PRC", "mainland China", "Chinese"])
+def test_mainland_terms_mean_china(read, text):
+    assert read(text, "nationality").answers == {"nationality": "CN"}
+
+
+def test_two_degrees_go_to_the_right_universities(read):
+    result = read("bachelor from HKU and master's from MIT")
+    assert result.answers["bachelor_institution"] == "The University of Hong Kong"
+    assert result.answers["postgraduate_institution"] == "Massachusetts Institute of Technology"
+    assert result.answers["degree_level"] == "master"
+
+
+def test_words_around_an_amount_say_which_answer_it_is(read):
+    assert read("net assets around HK$40 million").answers == {"net_assets_hkd": 40_000_000}
+    assert read("profit of my company was HK$6m last year").answers == {"business_profit_hkd": 6_000_000}
+
+
+def test_saying_where_you_live_answers_the_mainland_question_not_nationality(read):
+    assert read("I live in China").answers == {"mainland_resident": True}
+
+
+def test_skip_leaves_the_asked_answer_unknown(read):
+    assert read("I'd rather not say", "annual_income_hkd", intent="skip").answers == {
+        "annual_income_hkd": SKIPPED
+    }
+
+
+def test_unclear_words_are_not_taken_for_a_no(read):
+    # The classifier files "blah" under "deny"; only a button or a real "no" counts as one.
+    assert read("blah", "work_experience_last_5_years", intent="deny").answers == {}
+    assert read("/deny", "work_experience_last_5_years", intent="deny").answers == {
+        "work_experience_last_5_years": 0
+    }
+    assert read("none", "multinational_years", intent="deny").answers == {"multinational_years": 0}
+
+
+def test_no_business_means_no_business_profit_and_no_assets_means_skip(read):
+    assert read("no", "business_profit_hkd", intent="deny").answers == {"business_profit_hkd": 0}
+    assert read("no", "net_assets_hkd", intent="deny").answers == {"net_assets_hkd": SKIPPED}
+
+
+def test_a_list_of_languages_answers_all_three_language_questions(read):
+    assert read("English and Cantonese", "languages_english").answers == {
+        "languages_english": True,
+        "languages_chinese": True,
+        "languages_other": [],
+    }
+
+
+def test_yes_to_study_in_hong_kong_opens_the_details(read):
+    assert read("yes", "hk_study", intent="affirm").answers == {"hk_study": True}
+
+
+def test_graduation_month_and_year_become_a_date():
+    assert parse_month("June 2025", AS_OF) == "2025-06-01"
+    assert parse_month("06/2025", AS_OF) == "2025-06-01"
+    assert parse_month("2025-06-30", AS_OF) == "2025-06-30"
+    assert parse_month("last summer", AS_OF) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "field"),
+    [
+        ("I was wrong about the degree", "degree_level"),
+        ("change my income", "annual_income_hkd"),
+        ("my nationality is wrong", "nationality"),
+    ],
+)
+def test_a_correction_can_name_the_answer_to_redo(text, field):
+    assert field_named_in(text).field == field
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(max_size=200), asked=st.sampled_from([None, *questions()]), intent=st.sampled_from(
+    [None, "inform", "affirm", "deny", "skip", "nlu_fallback"]))  # fmt: skip
+def test_understanding_never_fails_on_any_text(text, asked, intent):
+    result = understand(text, [], asked, intent, AS_OF)
+    assert set(result.answers) <= {q.slot for q in questions()}
