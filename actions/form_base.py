@@ -16,7 +16,7 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
-from rasa_sdk.forms import FormValidationAction
+from rasa_sdk.forms import REQUESTED_SLOT, FormValidationAction
 from rasa_sdk.types import DomainDict
 
 from actions.answers import answers_from, as_of, latest_entities, latest_intent
@@ -57,6 +57,13 @@ class InterviewFormValidation(FormValidationAction):
         tracker.add_slots(events)
         next_slot = await self.next_requested_slot(dispatcher, tracker, domain)
         return events + ([next_slot] if next_slot else [])
+
+    async def next_requested_slot(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> EventType | None:
+        """Always ours: rasa-sdk defers to Rasa when the list happens to equal the domain's, which it may."""
+        required = await self.required_slots(self.domain_slots(domain), dispatcher, tracker, domain)
+        return SlotSet(REQUESTED_SLOT, next((s for s in required if tracker.slots.get(s) is None), None))
 
     def answer_events(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
         asked = question_for_slot(tracker.get_slot("requested_slot") or "")

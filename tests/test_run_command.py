@@ -14,6 +14,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = [pytest.mark.server, pytest.mark.timeout(900)]
@@ -93,6 +94,71 @@ def test_the_privacy_notice_is_not_repeated_in_the_same_conversation(running_ass
     assert "guidance assistant" in replies
     assert "privacy" not in replies.lower()
     assert database.exists()  # the conversation went to the SQL tracker store
+
+
+QUESTIONS = {
+    text["text"]: slot.removeprefix("utter_ask_")
+    for slot, variants in yaml.safe_load((ROOT / "domain.yml").read_text())["responses"].items()
+    if slot.startswith("utter_ask_")
+    for text in variants
+}
+APPLICANT = {  # a software engineer from India; anything not here is skipped
+    "bachelor_institution": "IIT Bombay",
+    "bachelor_graduation_year": "2016",
+    "bachelor_stem": "yes",
+    "postgraduate_stem": "yes",
+    "work_experience_last_5_years": "5",
+    "multinational_years": "8",
+    "specified_field_years": "8",
+    "international_years": "none",
+    "business_profit_hkd": "no",
+    "owns_listed_company": "no",
+    "languages_english": "English and Hindi",
+    "job_offer_has_offer": "no",
+    "hk_study": "no",
+    "good_character": "yes",
+    "self_supporting": "yes",
+}
+
+
+def interview(port: int, sender: str, first_message: str) -> tuple[dict, int]:
+    """Answer whatever the assistant asks until the result arrives; return it and the messages sent."""
+    replies, sent = post(port, sender, first_message), 1
+    while sent < 40:
+        payloads = [r["custom"] for r in replies if r.get("custom", {}).get("type") == "assessment"]
+        if payloads:
+            return payloads[0]["assessment"], sent
+        asked = [QUESTIONS[r["text"]] for r in replies if r.get("text") in QUESTIONS]
+        assert asked, f"no question and no result in: {texts(replies)}"
+        replies, sent = post(port, sender, APPLICANT.get(asked[-1], "skip")), sent + 1
+    pytest.fail("no result after 40 messages")
+
+
+def status_of(assessment: dict, scheme_id: str) -> str:
+    return next(s["status"] for s in assessment["schemes"] if s["id"] == scheme_id)
+
+
+def test_a_whole_interview_ends_with_the_assessment_payload(running_assistant):
+    _, port, _ = running_assistant
+    first = "I'm 32, Indian, master's in CS from HKUST, 8 years at Google, earn about 1.2m HKD"
+    assessment, sent = interview(port, "e2e-interview", first)
+    assert assessment["as_of"] == "2026-11-22"
+    gpt = assessment["qmas"]["general_points_test"]
+    assert gpt["threshold"] == 6
+    assert gpt["met"] >= 8  # age, HKUST master's, STEM, 2 languages, English, 5+ yrs, MNC, tech, income
+    assert status_of(assessment, "qmas") == "eligible"
+    assert status_of(assessment, "ttps_a") == "not_eligible"  # HK$1.2m is under HK$2.5m
+    assert status_of(assessment, "iang") == "not_eligible"  # never studied in Hong Kong
+    assert sent <= 20
+
+
+def test_correcting_the_income_after_the_result_recomputes_it(running_assistant):
+    _, port, _ = running_assistant
+    replies = post(port, "e2e-interview", "actually my income is HK$2.6m")
+    payloads = [r["custom"]["assessment"] for r in replies if r.get("custom", {}).get("type") == "assessment"]
+    assert "Updated: Income last year: HK$2,600,000." in texts(replies)
+    assert payloads, texts(replies)
+    assert status_of(payloads[0], "ttps_a") == "eligible"
 
 
 def test_ctrl_c_stops_both_servers_cleanly(running_assistant):

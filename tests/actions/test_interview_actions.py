@@ -1,0 +1,170 @@
+"""The interview's actions, driven with trackers as the action server receives them."""
+
+import asyncio
+import datetime as dt
+import json
+
+import pytest
+
+from actions.assessment import ActionAssess
+from actions.corrections import ActionCorrectAnswer
+from actions.profile_form import ValidateProfileForm
+from actions.summary import ActionShowAnswers
+from actions.why import ActionExplainQuestion
+from bot.conversation.interview import SKIPPED, next_question
+from tests.actions.conftest import entity, make_tracker
+
+DOMAIN = {"forms": {"profile_form": {"required_slots": ["nationality", "age"]}}}
+
+
+@pytest.fixture(autouse=True)
+def fixed_date(monkeypatch):
+    monkeypatch.setenv("HKTA_AS_OF", "2026-11-22")
+
+
+def run(action, dispatcher, tracker, domain=DOMAIN):
+    return asyncio.run(action.run(dispatcher, tracker, domain=domain))
+
+
+def slot_events(events):
+    return {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+
+
+def texts(dispatcher):
+    return [m.get("text") or m.get("response") for m in dispatcher.messages]
+
+
+def test_details_in_the_first_message_fill_the_form_and_are_confirmed(dispatcher):
+    text = "I'm 32, Indian, 8 years of work"
+    tracker = make_tracker(
+        text=text,
+        intent="inform",
+        entities=[
+            entity("age", "I'm 32", text),
+            entity("country", "Indian", text),
+            entity("duration", "8 years", text),
+        ],
+    )
+    events = slot_events(run(ValidateProfileForm(), dispatcher, tracker))
+    assert events["age"] == 32
+    assert events["nationality"] == "IN"
+    assert events["work_experience_years"] == 8
+    answers = {k: events[k] for k in ("age", "nationality", "work_experience_years")}
+    assert events["requested_slot"] == next_question(answers, dt.date(2026, 11, 22)).slot
+    assert texts(dispatcher)[0].startswith("Got it: Nationality: India; Age: 32")
+
+
+def test_an_unreadable_answer_gets_a_specific_hint_and_the_question_again(dispatcher):
+    tracker = make_tracker({"requested_slot": "age", "nationality": "GB"}, text="blah", intent="inform")
+    events = slot_events(run(ValidateProfileForm(), dispatcher, tracker))
+    assert texts(dispatcher) == [
+        'Sorry, I didn\'t catch an age there. Please give it in years, like "34", or say "skip".'
+    ]
+    assert events["age"] is None
+    assert events["interview_failures"] == {"age": 1}
+    assert events["requested_slot"] == "age"
+
+
+def test_after_three_unreadable_answers_the_question_is_left_and_the_interview_moves_on(dispatcher):
+    slots = {"requested_slot": "age", "nationality": "GB", "interview_failures": {"age": 2}}
+    events = slot_events(
+        run(ValidateProfileForm(), dispatcher, make_tracker(slots, text="blah", intent="inform"))
+    )
+    assert events["age"] == SKIPPED
+    assert events["requested_slot"] != "age"
+    assert "leave that one for now" in texts(dispatcher)[0]
+
+
+def test_an_interruption_is_left_to_the_dialogue_rules(dispatcher):
+    # No answer events: the form rejects the turn, so the "why do you ask" rule runs, then the form resumes.
+    tracker = make_tracker({"requested_slot": "age", "nationality": "GB"}, text="why?", intent="ask_why")
+    events = run(ValidateProfileForm(), dispatcher, tracker)
+    assert [e for e in events if e["name"] != "requested_slot"] == []
+    assert dispatcher.messages == []
+
+
+def test_an_answer_clears_the_failure_count(dispatcher):
+    slots = {"requested_slot": "age", "nationality": "GB", "interview_failures": {"age": 1}}
+    events = slot_events(
+        run(ValidateProfileForm(), dispatcher, make_tracker(slots, text="34", intent="inform"))
+    )
+    assert events["age"] == 34
+    assert events["interview_failures"] == {}
+
+
+def test_the_result_is_sent_as_text_and_as_the_assessment_payload(dispatcher):
+    slots = {"nationality": "GB", "age": 30, "annual_income_hkd": 3_000_000, "good_character": True}
+    run(ActionAssess(), dispatcher, make_tracker(slots))
+    payloads = [m["custom"] for m in dispatcher.messages if m.get("custom")]
+    assert len(payloads) == 1
+    assessment = payloads[0]["assessment"]
+    assert payloads[0]["type"] == "assessment"
+    assert assessment["as_of"] == "2026-11-22"
+    assert {s["id"] for s in assessment["schemes"]} >= {
+        "qmas",
+        "ttps_a",
+        "ttps_b",
+        "ttps_c",
+        "gep",
+        "new_cies",
+    }
+    assert next(s for s in assessment["schemes"] if s["id"] == "ttps_a")["status"] == "eligible"
+    json.dumps(assessment)  # it must travel as JSON
+    assert "The Immigration Department decides." in texts(dispatcher)[-2]
+
+
+def test_why_names_the_reason_and_the_schemes_waiting_for_the_answer(dispatcher):
+    run(ActionExplainQuestion(), dispatcher, make_tracker({"requested_slot": "age", "nationality": "GB"}))
+    (message,) = texts(dispatcher)
+    assert "age" in message.lower()
+    assert "Your answer matters for:" in message
+    assert "Quality Migrant Admission Scheme" in message
+
+
+def test_why_with_no_question_gives_the_general_reason(dispatcher):
+    run(ActionExplainQuestion(), dispatcher, make_tracker())
+    assert texts(dispatcher) == ["utter_why_general"]
+
+
+def test_a_correction_with_a_new_value_updates_it(dispatcher):
+    text = "actually I'm 35"
+    tracker = make_tracker(
+        {"age": 34}, text=text, intent="correct_answer", entities=[entity("age", "I'm 35", text)]
+    )
+    events = slot_events(run(ActionCorrectAnswer(), dispatcher, tracker))
+    assert events == {"age": 35}
+    assert texts(dispatcher) == ["Updated: Age: 35."]
+
+
+def test_a_correction_without_a_value_asks_that_question_again(dispatcher):
+    tracker = make_tracker(
+        {"degree_level": "master"}, text="I was wrong about the degree", intent="correct_answer"
+    )
+    assert slot_events(run(ActionCorrectAnswer(), dispatcher, tracker)) == {"degree_level": None}
+    assert texts(dispatcher) == ['OK, let\'s go over "Highest degree" again.']
+
+
+def test_a_change_button_names_the_answer(dispatcher):
+    tracker = make_tracker(
+        {"annual_income_hkd": 1_000_000},
+        text='/correct_answer{"answer_field": "annual_income_hkd"}',
+        intent="correct_answer",
+        entities=[{"entity": "answer_field", "value": "annual_income_hkd"}],
+    )
+    assert slot_events(run(ActionCorrectAnswer(), dispatcher, tracker)) == {"annual_income_hkd": None}
+
+
+def test_an_unclear_correction_asks_which_answer(dispatcher):
+    tracker = make_tracker(text="that's wrong", intent="correct_answer")
+    assert run(ActionCorrectAnswer(), dispatcher, tracker) == []
+    assert "Which answer would you like to change?" in texts(dispatcher)[0]
+
+
+def test_show_my_answers_offers_a_change_button_for_each(dispatcher):
+    run(ActionShowAnswers(), dispatcher, make_tracker({"age": 32, "nationality": "IN"}))
+    (message,) = dispatcher.messages
+    assert "• Age: 32" in message["text"]
+    assert [b["payload"] for b in message["buttons"]] == [
+        '/correct_answer{"answer_field": "nationality"}',
+        '/correct_answer{"answer_field": "age"}',
+    ]
