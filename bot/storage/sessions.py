@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
+
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 

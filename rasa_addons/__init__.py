@@ -1,0 +1,4 @@
+"""Extensions that plug into the Rasa server (configured by dotted path in endpoints.yml).
+
+Unlike ``bot/``, this package imports Rasa: it runs inside the Rasa server process.
+"""
