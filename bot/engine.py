@@ -142,6 +142,18 @@ def check_prc_passport(p: Profile, rule: str, mainland_allowed: bool) -> Check |
             cfg["status"],
             ("foreign_permanent_residence",),
         )
+    if p.overseas_residence_1_year:
+        return Check(
+            rule, True, text("prc_overseas_residence_ok", years=cfg["min_years_overseas"]), src, cfg["status"]
+        )
+    if p.overseas_residence_1_year is False:
+        return Check(
+            rule,
+            False,
+            text("prc_overseas_residence_no", years=cfg["min_years_overseas"]),
+            src,
+            cfg["status"],
+        )
     return Check(
         rule,
         None,

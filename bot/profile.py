@@ -53,6 +53,9 @@ class Profile:
     nationality: str | None = None
     mainland_resident: bool | None = None
     foreign_permanent_residence: bool | None = None
+    # Extra to the contract: a Chinese national who lived outside the Mainland, HK, Macao and Taiwan
+    # for a year before applying, and applies from there (rule X7), may use GEP and TTPS.
+    overseas_residence_1_year: bool | None = None
     born_overseas: bool | None = None
     parent_hk_permanent_resident: bool | None = None
     degree_level: str | None = None

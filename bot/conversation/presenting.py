@@ -137,3 +137,25 @@ def render_assessment(assessment: Mapping[str, Any]) -> list[str]:
     sources.append(assessment["disclaimer"])
     messages.append("\n".join(sources))
     return messages
+
+
+def _status_words(status: str) -> str:
+    label = texts()["status"][status]
+    return f"{label['icon']} {label['words']}"
+
+
+def render_what_if(changed_answers: Mapping[str, Any], result: Mapping[str, Any]) -> str:
+    """How the comparison would change, scheme by scheme, if the given answers were different."""
+    lines = [say("what_if", "heading", changes=describe_changes(changed_answers))]
+    diff = result["diff"]
+    for change in diff["schemes"]:
+        if change["from"] != change["to"]:
+            before, after = _status_words(change["from"]), _status_words(change["to"])
+            lines.append(say("what_if", "scheme_change", name=change["name"], before=before, after=after))
+    qmas = diff["qmas"]
+    if qmas.get("met_from") is not None and qmas.get("met_from") != qmas.get("met_to"):
+        lines.append(say("what_if", "points_change", before=qmas["met_from"], after=qmas["met_to"]))
+    if len(lines) == 1:
+        lines.append(texts()["what_if"]["no_change"])
+    lines.append(texts()["what_if"]["kept"])
+    return "\n".join(lines)

@@ -9,7 +9,9 @@ import pytest
 from actions.assessment import ActionAssess
 from actions.corrections import ActionCorrectAnswer
 from actions.profile_form import ValidateProfileForm
+from actions.scheme_info import ActionAnswerSchemeQuestion
 from actions.summary import ActionShowAnswers
+from actions.what_if import ActionWhatIf
 from actions.why import ActionExplainQuestion
 from bot.conversation.interview import SKIPPED, next_question
 from tests.actions.conftest import entity, make_tracker
@@ -168,3 +170,42 @@ def test_show_my_answers_offers_a_change_button_for_each(dispatcher):
         '/correct_answer{"answer_field": "nationality"}',
         '/correct_answer{"answer_field": "age"}',
     ]
+
+
+def test_a_scheme_question_is_answered_with_its_source(dispatcher):
+    run(
+        ActionAnswerSchemeQuestion(),
+        dispatcher,
+        make_tracker(text="how long does techtas take", intent="ask_scheme_info"),
+    )
+    (message,) = texts(dispatcher)
+    assert "about 2 weeks" in message
+    assert "TECHTAS.html" in message
+
+
+def test_a_scheme_question_without_a_scheme_offers_a_button_per_scheme(dispatcher):
+    run(
+        ActionAnswerSchemeQuestion(),
+        dispatcher,
+        make_tracker(text="/ask_scheme_info", intent="ask_scheme_info"),
+    )
+    (message,) = dispatcher.messages
+    assert message["text"] == "Which scheme would you like to know about?"
+    assert '/ask_scheme_info{"scheme": "qmas"}' in [b["payload"] for b in message["buttons"]]
+    assert len(message["buttons"]) == 10
+
+
+def test_what_if_shows_the_change_without_touching_the_real_answers(dispatcher):
+    text = "what if i earned 2.6m"
+    slots = {"nationality": "GB", "age": 30, "annual_income_hkd": 1_000_000, "good_character": True}
+    tracker = make_tracker(slots, text=text, intent="what_if", entities=[entity("money", "2.6m", text)])
+    assert run(ActionWhatIf(), dispatcher, tracker) == []
+    (message,) = texts(dispatcher)
+    assert message.startswith("If Income last year: HK$2,600,000:")
+    assert "Top Talent Pass Scheme (TTPS) Category A: ❌ Not a fit today → ✅ You can apply" in message
+    assert "your real answers are unchanged" in message
+
+
+def test_what_if_without_a_change_says_how_to_ask(dispatcher):
+    run(ActionWhatIf(), dispatcher, make_tracker(text="what if", intent="what_if"))
+    assert "what if I earned 2.6m" in texts(dispatcher)[0]

@@ -1,0 +1,37 @@
+"""Questions about a scheme, at any time (also mid-interview): answered from the rules data, with sources."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.answers import as_of, latest_entities
+from bot.conversation.presenting import say
+from bot.conversation.scheme_questions import answer, scheme_names
+
+SCHEME_ENTITY = "scheme"  # set by the "which scheme?" buttons
+
+
+class ActionAnswerSchemeQuestion(Action):
+    def name(self) -> str:
+        return "action_answer_scheme_question"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        chosen = [e["value"] for e in latest_entities(tracker) if e.get("entity") == SCHEME_ENTITY]
+        text = tracker.latest_message.get("text") or ""
+        messages = answer(text, as_of(), scheme_ids=chosen or None)
+        if messages is None:
+            buttons = [
+                {"title": name, "payload": f"/ask_scheme_info{json.dumps({SCHEME_ENTITY: scheme_id})}"}
+                for scheme_id, name in scheme_names(as_of()).items()
+            ]
+            dispatcher.utter_message(text=say("scheme_info", "which"), buttons=buttons)
+            return []
+        for message in messages:
+            dispatcher.utter_message(text=message)
+        return []

@@ -1,0 +1,77 @@
+"""Questions about a scheme are answered from the rules data, with the source and its date."""
+
+import pytest
+
+from bot.conversation.scheme_questions import answer, schemes_in, topic_of
+from tests.conversation.conftest import AS_OF
+
+
+@pytest.mark.parametrize(
+    ("text", "schemes"),
+    [
+        ("what is qmas", ["qmas"]),
+        ("how long does ttps take", ["ttps_a", "ttps_b", "ttps_c"]),
+        ("is there a quota for ttps c", ["ttps_c"]),
+        ("compare gep and techtas", ["gep", "techtas"]),
+        ("优才 and 高才 difference?", ["qmas", "ttps_a", "ttps_b", "ttps_c"]),
+        ("what's the weather", []),
+    ],
+)
+def test_schemes_are_recognised_by_name_abbreviation_and_chinese_name(text, schemes):
+    assert schemes_in(text) == schemes
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        ("what are the fees for qmas", "fees"),
+        ("how long does ttps take", "processing"),
+        ("can i bring my family on iang", "dependants"),
+        ("when can i get pr after qmas", "permanent_residence"),
+        ("how long can i stay with gep", "stay"),
+        ("qmas or ttps which is better", "compare"),
+        ("what is techtas", "what"),
+    ],
+)
+def test_the_topic_of_a_question(text, topic):
+    assert topic_of(text) == topic
+
+
+def test_fees_come_from_the_official_fee_page_with_its_date():
+    (message,) = answer("what are the fees for qmas", AS_OF)
+    assert "HK$600 per person to apply" in message
+    assert "HK$1,300" in message
+    assert "specifiedschemes.html (page dated 20 Oct 2025)" in message
+
+
+def test_fees_before_the_first_known_fee_table_are_not_guessed():
+    (message,) = answer("what are the fees for qmas", AS_OF.replace(year=2024))
+    assert "We only have the fees that apply from 26 Feb 2025" in message
+    assert "HK$600 per person" not in message
+
+
+def test_a_processing_time_our_sources_lack_is_not_invented():
+    (message,) = answer("how long does assg processing take", AS_OF)
+    assert "Our sources don't state this" in message
+    assert "secondgenerationhkpr.html" in message
+
+
+def test_the_first_stay_follows_the_dated_rules():
+    # TTPS Category A: 24 months for approvals before 16 Oct 2024, 36 months from then.
+    assert "up to 36 months" in answer("how long can i stay with ttps a", AS_OF)[0]
+    assert (
+        "up to 24 months" in answer("how long can i stay with ttps a", AS_OF.replace(year=2024, month=6))[0]
+    )
+
+
+def test_a_comparison_shows_each_scheme_with_its_own_source():
+    messages = answer("qmas or gep which is better", AS_OF)
+    assert len(messages) == 2
+    assert messages[0].startswith("Quality Migrant Admission Scheme (QMAS)")
+    assert "does not need a job offer" in messages[0]
+    assert "needs a job offer" in messages[1]
+    assert all("Source: https://www.immd.gov.hk/" in m for m in messages)
+
+
+def test_no_scheme_named_means_no_answer():
+    assert answer("what's the weather", AS_OF) is None
