@@ -28,12 +28,14 @@ from __future__ import annotations
 import itertools
 import logging
 from collections.abc import Iterable, Iterator
+from typing import Any
 
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import Event, SlotSet
 from rasa.shared.core.trackers import DialogueStateTracker, TrackerEventDiffEngine
 from sqlalchemy.orm import Session
 
+from bot.storage.engine import overwrite_deleted_data_on_sqlite
 from bot.storage.erasure import ERASE_REQUESTED_SLOT
 
 logger = logging.getLogger(__name__)
@@ -56,6 +58,12 @@ def contains_erasure_marker(events: Iterable[Event]) -> bool:
 
 class ErasingSQLTrackerStore(SQLTrackerStore):
     """Rasa's SQLTrackerStore, plus erasure that survives the turn in which it happens."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.engine.dialect.name == "sqlite":
+            overwrite_deleted_data_on_sqlite(self.engine)
+            self.engine.dispose()  # connections opened before the listener existed lack the pragma
 
     async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
         tracker = await super().retrieve(sender_id)

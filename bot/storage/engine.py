@@ -44,4 +44,40 @@ def storage_engine(database_url: str | None = None, env: Mapping[str, str] | Non
         directory = os.path.dirname(url.database)
         if directory:
             os.makedirs(directory, exist_ok=True)
-    return sa.create_engine(url, **kwargs)
+    engine = sa.create_engine(url, **kwargs)
+    if url.get_backend_name() == "sqlite":
+        overwrite_deleted_data_on_sqlite(engine)
+        _use_sqlite_transactions_as_written(engine)
+    return engine
+
+
+def _use_sqlite_transactions_as_written(engine: Engine) -> None:
+    """Let SQLAlchemy, not the sqlite3 module, begin transactions (SQLAlchemy's documented recipe).
+
+    sqlite3 delays BEGIN until the first write, so a SAVEPOINT opened first runs outside any
+    transaction and its RELEASE commits: a caller's rollback would then not undo our insert.
+    """
+
+    @sa.event.listens_for(engine, "connect")
+    def _no_implicit_transactions(dbapi_connection, connection_record) -> None:
+        dbapi_connection.isolation_level = None
+
+    @sa.event.listens_for(engine, "begin")
+    def _begin_explicitly(connection) -> None:
+        connection.exec_driver_sql("BEGIN")
+
+
+def overwrite_deleted_data_on_sqlite(engine: Engine) -> None:
+    """Make SQLite overwrite deleted rows with zeros (``PRAGMA secure_delete``).
+
+    Without it an erased conversation stays readable in the database file's free pages until they
+    are reused, which defeats "delete my data" for anyone who copies the file.
+    """
+
+    @sa.event.listens_for(engine, "connect")
+    def _secure_delete(dbapi_connection, connection_record) -> None:
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute("PRAGMA secure_delete = ON")
+        finally:
+            cursor.close()
