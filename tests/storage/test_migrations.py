@@ -22,7 +22,7 @@ def table_names(engine) -> set[str]:
 def test_migrate_creates_our_tables_at_the_newest_revision(database):
     assert current_revision(database.engine) is None
     assert migrate(database.engine) == head_revision()
-    assert OUR_TABLES <= table_names(database.engine)
+    assert table_names(database.engine) >= OUR_TABLES
     assert current_revision(database.engine) == head_revision()
 
 
@@ -43,7 +43,7 @@ def test_migrating_again_changes_nothing_and_keeps_the_data(database):
 
 def test_migrate_accepts_a_database_url(database):
     assert migrate(database.url) == head_revision()
-    assert OUR_TABLES <= table_names(database.engine)
+    assert table_names(database.engine) >= OUR_TABLES
 
 
 def test_migrate_leaves_rasas_events_table_and_its_rows_alone(database, rasa_store):
