@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 from bot.storage.identity import hash_sender_id
 from bot.storage.models import Consent, SavedAssessment
@@ -60,10 +60,13 @@ def erase_conversation(
             tracker_events = connection.execute(
                 sa.delete(events).where(events.c.sender_id == sender_id)
             ).rowcount
-        saved_assessments = connection.execute(
-            sa.delete(SavedAssessment.__table__).where(SavedAssessment.__table__.c.sender_hash == sender_hash)
-        ).rowcount
-        consents = connection.execute(
-            sa.delete(Consent.__table__).where(Consent.__table__.c.sender_hash == sender_hash)
-        ).rowcount
+        saved_assessments = _delete_by_sender_hash(connection, SavedAssessment.__table__, sender_hash)
+        consents = _delete_by_sender_hash(connection, Consent.__table__, sender_hash)
     return ErasureReport(tracker_events, saved_assessments, consents)
+
+
+def _delete_by_sender_hash(connection: Connection, table: sa.Table, sender_hash: str) -> int:
+    # Before the first `migrate` there is nothing of ours to erase.
+    if not sa.inspect(connection).has_table(table.name):
+        return 0
+    return connection.execute(sa.delete(table).where(table.c.sender_hash == sender_hash)).rowcount

@@ -54,7 +54,9 @@ def test_saved_assessments_and_consents_exactly_90_days_old_are_kept(engine):
 
     assert (report.saved_assessments, report.consents) == (1, 1)
     with engine.connect() as connection:
-        assert connection.execute(sa.text("SELECT reference_code FROM saved_assessments")).scalars().all() == [kept]
+        assert connection.execute(
+            sa.text("SELECT reference_code FROM saved_assessments")
+        ).scalars().all() == [kept]
         assert connection.execute(sa.text("SELECT count(*) FROM consents")).scalar_one() == 1
 
 
