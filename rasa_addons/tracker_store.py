@@ -108,9 +108,11 @@ class ErasingSQLTrackerStore(SQLTrackerStore):
                 "Erased a conversation (%d stored events, %d unsaved events discarded; %s).",
                 deleted,
                 len(unsaved),
-                "erasure requested in the dialogue"
+                "requested in the dialogue"
                 if erased_by_dialogue
-                else "its rows were deleted meanwhile",
+                else "already erased earlier in this turn"
+                if erased_earlier
+                else "its rows were deleted from outside during the turn",
             )
             setattr(tracker, _ROWS_SEEN_ATTRIBUTE, 0)
             setattr(tracker, _ERASED_ATTRIBUTE, True)
