@@ -228,6 +228,10 @@ def duration_patterns() -> list[Pattern]:
     )
     more_words = lower_in(_number_words(), "*")
     glued = lower_regex(r"^\d{1,2}(\.\d+)?(years?|yrs?\.?|y|months?|mths?|mos?)$")
+    glued_years = lower_regex(r"^\d{1,2}(\.\d+)?(years?|yrs?\.?|y)$")
+    glued_months = lower_regex(r"^\d{1,2}(months?|mths?|mos?)$")
+    year_unit = lower_in(quantities["duration_units"]["year"])
+    month_unit = lower_in(quantities["duration_units"]["month"])
     year = {"TEXT": {"IN": _year_tokens()}}
     month = lower_in(quantities["months"])
     open_end = lower_in(quantities["duration_open_ends"])
@@ -237,17 +241,18 @@ def duration_patterns() -> list[Pattern]:
         [number, {"ORTH": "+", "OP": "?"}, unit],
         [first_word, more_words, unit],
         [number, lower_in(quantities["duration_range_separators"]), number, unit],
-        [number, unit, lower_in(["and", ",", "&"], "?"), number, unit],
+        # "2 years and 6 months"; not "7 yrs, 2 yrs of it in HK" (two answers, not one sum).
+        [number, year_unit, lower_in(["and", ",", "&"], "?"), number, month_unit],
         [glued],
-        [glued, lower_in(["and", ",", "&"], "?"), glued],
+        [glued_years, lower_in(["and", ",", "&"], "?"), glued_months],
         [
             lower_in(["a", "one", "an"], "?"),
             lower_in(year_units),
             *[lower_is(w) for w in ("and", "a", "half")],
         ],
         [lower_is("since"), {**month, "OP": "?"}, year],
-        [lower_is("from", "?"), {**month, "OP": "?"}, year, separator, {**month, "OP": "?"}, year],
-        [lower_is("from", "?"), {**month, "OP": "?"}, year, separator, open_end],
+        [lower_in(["from", "since"], "?"), {**month, "OP": "?"}, year, separator, {**month, "OP": "?"}, year],
+        [lower_in(["from", "since"], "?"), {**month, "OP": "?"}, year, separator, open_end],
         [lower_is("between"), year, lower_is("and"), year],
     ]
     return [token_pattern(DURATION, body) for body in bodies]
@@ -275,6 +280,7 @@ def age_patterns() -> list[Pattern]:
     year_word = lower_in(["years", "year", "yrs", "yr", "y"])
     old = lower_in(age["old"])
     glued_age = rf"^({'|'.join(str(n) for n in range(low, high + 1))})"
+    i_am = [lower_is("i"), lower_in(["'m", "am", "m", "’m"])]
     bodies: list[list[Token]] = []
     for quantity in _age_quantities():
         bodies += [
@@ -292,6 +298,9 @@ def age_patterns() -> list[Pattern]:
                 {**year_word, "OP": "?"},
                 {**old, "OP": "?"},
             ],
+            # "im 27 y/o", "i'm 27 yo": the whole phrase, not "im 27 y" with "/o" left over.
+            [*i_am, *quantity, lower_is("y"), {"ORTH": "/"}, lower_is("o")],
+            [*i_am, *quantity, lower_in(["yo", "y.o", "y.o.", "y/o"])],
         ]
     bodies += [
         [lower_regex(glued_age + r"(yo|y/o|y\.o\.?)$")],

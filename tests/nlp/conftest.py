@@ -35,3 +35,16 @@ def entities(nlp):
         return [(ent.text, ent.label_) for ent in nlp(text).ents]
 
     return tag
+
+
+@pytest.fixture(scope="session")
+def project_nlp(tmp_path_factory: pytest.TempPathFactory):
+    """The pipeline as shipped: built from the real universities list (bot/rules/universities.yaml), saved
+    and loaded back. For checks of the training data, which names real universities."""
+    import spacy
+
+    from bot.nlp.build import save_pipeline
+
+    out_dir = tmp_path_factory.mktemp("project_spacy_pipeline")
+    save_pipeline(out_dir)
+    return spacy.load(out_dir)
