@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answers import answers_from, as_of
-from bot.conversation.interview import profile
-from bot.conversation.presenting import render_assessment
+from actions.asking import REFINING_SLOT
+from bot.conversation.interview import profile, refinements_available
+from bot.conversation.presenting import render_assessment, say
 from bot.engine import assess
 
 
@@ -20,9 +22,26 @@ class ActionAssess(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        assessment = assess(profile(answers_from(tracker)), as_of())
+        answers = answers_from(tracker)
+        assessment = assess(profile(answers), as_of())
         for message in render_assessment(assessment):
             dispatcher.utter_message(text=message)
         # Widgets draw this as a card; channels without custom payloads show the texts above.
         dispatcher.utter_message(json_message={"type": "assessment", "assessment": assessment})
+        more = refinements_available(answers, assessment) if not tracker.get_slot(REFINING_SLOT) else 0
+        if more:
+            button = {"title": say("result", "refine_button"), "payload": "/refine_result"}
+            dispatcher.utter_message(text=say("result", "refine_offer", count=more), buttons=[button])
         return []
+
+
+class ActionStartRefining(Action):
+    """The applicant wants the sharpest QMAS picture: the interview now also asks the open criteria."""
+
+    def name(self) -> str:
+        return "action_start_refining"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        return [SlotSet(REFINING_SLOT, True)]

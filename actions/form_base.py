@@ -20,9 +20,18 @@ from rasa_sdk.forms import REQUESTED_SLOT, FormValidationAction
 from rasa_sdk.types import DomainDict
 
 from actions.answers import answers_from, as_of, latest_entities, latest_intent
-from bot.conversation.interview import SKIPPED, next_question, question_for_slot, questions
+from actions.asking import ASKED_GROUP_SLOT, DECLINED_GROUPS_SLOT, REFINING_SLOT
+from bot.conversation import groups
+from bot.conversation.interview import (
+    SKIPPED,
+    Question,
+    next_question,
+    question_for_field,
+    question_for_slot,
+    questions,
+)
 from bot.conversation.presenting import describe_changes, say, texts
-from bot.conversation.understanding import understand
+from bot.conversation.understanding import understand, yes_or_no
 
 FAILURES_SLOT = "interview_failures"
 # Messages with these intents are read as answers. Any other intent ("why?", "show my answers",
@@ -47,7 +56,7 @@ class InterviewFormValidation(FormValidationAction):
     ) -> list[str]:
         answers = answers_from(tracker)
         answered = [q.slot for q in questions() if q.slot in answers]
-        upcoming = next_question(answers, as_of())
+        upcoming = next_question(answers, as_of(), refine=bool(tracker.get_slot(REFINING_SLOT)))
         return answered + ([upcoming.slot] if upcoming else [])
 
     async def run(
@@ -69,6 +78,9 @@ class InterviewFormValidation(FormValidationAction):
         asked = question_for_slot(tracker.get_slot("requested_slot") or "")
         if asked is not None and latest_intent(tracker) not in ANSWER_INTENTS:
             return []
+        asked_group = tracker.get_slot(ASKED_GROUP_SLOT)
+        if asked is not None and asked_group and asked.field in asked_group["members"]:
+            return self.group_answer_events(dispatcher, tracker, asked, asked_group)
         message = tracker.latest_message.get("text") or ""
         understood = understand(message, latest_entities(tracker), asked, latest_intent(tracker), as_of())
         events: list[EventType] = [SlotSet(slot, value) for slot, value in understood.answers.items()]
@@ -86,6 +98,26 @@ class InterviewFormValidation(FormValidationAction):
         elif asked is not None:
             events.append(SlotSet(FAILURES_SLOT, {}))
         return events
+
+    def group_answer_events(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, asked: Question, asked_group: dict[str, Any]
+    ) -> list[EventType]:
+        """The answer to a group question: all its members at once, or one by one after a "no"."""
+        text = tracker.latest_message.get("text") or ""
+        intent = latest_intent(tracker)
+        members = [question_for_field(m) for m in asked_group["members"]]
+        done: list[EventType] = [SlotSet(ASKED_GROUP_SLOT, None), SlotSet(FAILURES_SLOT, {})]
+        if intent == "skip":
+            return [SlotSet(q.slot, SKIPPED) for q in members if q] + done
+        answer = yes_or_no(text, intent)
+        values = groups.read(asked_group, text, answer is True, answer is False, as_of())
+        if values is not None:
+            return [SlotSet(question_for_field(f).slot, v) for f, v in values.items()] + done
+        if asked_group["kind"] == "all_yes" and answer is False:
+            declined = [*(tracker.get_slot(DECLINED_GROUPS_SLOT) or []), asked_group["name"]]
+            return [SlotSet(DECLINED_GROUPS_SLOT, declined), SlotSet(asked.slot, None), *done]
+        kind = "checklist" if asked_group["kind"] == "checklist" else "yes_no"
+        return self.not_understood(dispatcher, tracker, asked.slot, kind)
 
     def not_understood(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, slot: str, kind: str

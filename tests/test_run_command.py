@@ -102,7 +102,16 @@ QUESTIONS = {
     if slot.startswith("utter_ask_")
     for text in variants
 }
+GROUP_TEXTS = yaml.safe_load((ROOT / "bot" / "conversation" / "texts.yaml").read_text())["groups"]
+GROUP_QUESTIONS = {  # how each group question begins -> its name
+    GROUP_TEXTS["prerequisites"][:30]: "prerequisites",
+    GROUP_TEXTS["stem"][:30]: "stem",
+    GROUP_TEXTS["checklist_heading"][:30]: "qmas_work",
+}
 APPLICANT = {  # a software engineer from India; anything not here is skipped
+    "prerequisites": "yes",
+    "stem": "yes",
+    "qmas_work": "1 and 2",  # 3+ years at a multinational, 3+ years in tech
     "bachelor_institution": "IIT Bombay",
     "bachelor_graduation_year": "2016",
     "bachelor_stem": "yes",
@@ -129,6 +138,9 @@ def interview(port: int, sender: str, first_message: str) -> tuple[dict, int]:
         if payloads:
             return payloads[0]["assessment"], sent
         asked = [QUESTIONS[r["text"]] for r in replies if r.get("text") in QUESTIONS]
+        asked += [
+            GROUP_QUESTIONS[r["text"][:30]] for r in replies if r.get("text", "")[:30] in GROUP_QUESTIONS
+        ]
         assert asked, f"no question and no result in: {texts(replies)}"
         replies, sent = post(port, sender, APPLICANT.get(asked[-1], "skip")), sent + 1
     pytest.fail("no result after 40 messages")

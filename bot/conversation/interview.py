@@ -70,11 +70,27 @@ def question_for_slot(slot: str) -> Question | None:
     return next((q for q in questions() if q.slot == slot), None)
 
 
+def statements() -> dict[str, dict[str, list[str]]]:
+    """Phrases that state a yes/no answer in passing, per field (see questions.yaml)."""
+    return _data().get("statements", {})
+
+
 def question_for_field(field: str) -> Question | None:
     return question_for_slot(slot_name(field))
 
 
 SKIPPED: str = _data()["skipped_marker"]
+
+
+# An answer given as a range by a checklist: {"at_least": 3} or {"below": 3} (years, HK$).
+AT_LEAST, BELOW = "at_least", "below"
+
+
+def numeric_value(value: Any) -> Any:
+    """The number the engine uses for a range answer: the threshold when at least, else none of it."""
+    if isinstance(value, Mapping):
+        return value.get(AT_LEAST, 0)
+    return value
 
 
 def is_answered(value: Any) -> bool:
@@ -92,6 +108,7 @@ def profile_data(answers: Mapping[str, Any]) -> dict:
             # Yes opens an object for the details; no is the contract's `false`.
             data["hk_study"] = data.get("hk_study") or {} if value else False
             continue
+        value = numeric_value(value)
         parent, _, child = question.field.partition(".")
         if not child:
             data[parent] = value
@@ -108,22 +125,43 @@ def profile(answers: Mapping[str, Any]) -> Profile:
     return parse_profile(profile_data(answers))
 
 
-def missing_fields(assessment: Mapping[str, Any]) -> set[str]:
-    """Answers the engine still needs for schemes in play, and for QMAS criteria not yet judged."""
+def missing_fields(assessment: Mapping[str, Any], refine: bool = False) -> set[str]:
+    """Answers the engine still needs to decide a scheme in play.
+
+    With ``refine``, also the answers of QMAS criteria not yet judged: once QMAS is decided they no
+    longer change a status, but meeting more criteria is viewed more favourably, so they are worth
+    asking when the applicant wants the sharpest QMAS picture.
+    """
     in_play = {s["id"]: s for s in assessment["schemes"] if s["status"] in IN_PLAY}
     missing = {field for scheme in in_play.values() for field in scheme.get("missing", ())}
-    if "qmas" in in_play:
-        gpt = assessment.get("qmas", {}).get("general_points_test", {})
-        for criterion in gpt.get("criteria", ()):
-            if criterion.get("met") is None:
-                missing.update(criterion.get("missing", ()))
+    if refine and "qmas" in in_play:
+        missing |= open_qmas_criteria_fields(assessment)
     return missing
 
 
-def next_question(answers: Mapping[str, Any], as_of: dt.date | None = None) -> Question | None:
-    """The first question, in interview order, whose answer could still change an outcome."""
-    missing = missing_fields(assess(profile(answers), as_of, near_misses=False))
-    for question in questions():
-        if not is_answered(answers.get(question.slot)) and question.field in missing:
-            return question
-    return None
+def open_qmas_criteria_fields(assessment: Mapping[str, Any]) -> set[str]:
+    gpt = assessment.get("qmas", {}).get("general_points_test", {})
+    return {f for c in gpt.get("criteria", ()) if c.get("met") is None for f in c.get("missing", ())}
+
+
+def unanswered(fields: set[str], answers: Mapping[str, Any]) -> list[Question]:
+    return [q for q in questions() if q.field in fields and not is_answered(answers.get(q.slot))]
+
+
+def pending(answers: Mapping[str, Any], as_of: dt.date | None = None, refine: bool = False) -> list[Question]:
+    """Every question, in interview order, whose answer could still change an outcome."""
+    return unanswered(missing_fields(assess(profile(answers), as_of, near_misses=False), refine), answers)
+
+
+def next_question(
+    answers: Mapping[str, Any], as_of: dt.date | None = None, refine: bool = False
+) -> Question | None:
+    questions_left = pending(answers, as_of, refine)
+    return questions_left[0] if questions_left else None
+
+
+def refinements_available(answers: Mapping[str, Any], assessment: Mapping[str, Any]) -> int:
+    """How many questions could still sharpen the QMAS result (asked only if the applicant wants)."""
+    if not any(s["id"] == "qmas" and s["status"] in IN_PLAY for s in assessment["schemes"]):
+        return 0
+    return len(unanswered(open_qmas_criteria_fields(assessment), answers))

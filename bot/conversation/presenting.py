@@ -35,7 +35,21 @@ def format_date(day: str | dt.date) -> str:
     return f"{day.day} {day:%b %Y}"
 
 
+def format_number(value: Any) -> str:
+    return f"{value:g}" if isinstance(value, (int, float)) and not isinstance(value, bool) else str(value)
+
+
+def format_amount(value: Any) -> str:
+    return f"{value:,.0f}" if isinstance(value, (int, float)) and not isinstance(value, bool) else str(value)
+
+
 def format_value(question: Question, value: Any) -> str:
+    if isinstance(value, Mapping):  # a range from a checklist: "3 years or more", "less than HK$5,000,000"
+        ((bound, threshold),) = value.items()
+        unit = "money" if question.kind == "money" else "years"
+        return texts()["groups"][f"{bound}_{unit}"].format(
+            years=format_number(threshold), amount=format_amount(threshold)
+        )
     if value == SKIPPED:
         return say("answers", "skipped")
     if isinstance(value, bool):

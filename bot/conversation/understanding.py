@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot import normalise
-from bot.conversation.interview import SKIPPED, Question, question_for_field, questions
+from bot.conversation.interview import SKIPPED, Question, question_for_field, questions, statements
 from bot.profile import DEGREE_LEVELS
 from bot.universities import match_university
 
@@ -227,16 +227,24 @@ def _read_entity(
         result.set("hk_study.programme", _programme(value))
 
 
+def yes_or_no(text: str, intent: str | None) -> bool | None:
+    """A yes or a no. A button sends its intent ("/affirm"); typed text must itself read as yes or no,
+    because the classifier also files unclear words ("blah") under "deny"."""
+    typed = normalise.parse_yes_no(text)
+    if typed is not None:
+        return typed
+    if text.strip().startswith("/") and intent in ("affirm", "deny"):
+        return intent == "affirm"
+    return None
+
+
 def _read_whole_answer(
     text: str, intent: str | None, asked: Question, as_of: dt.date, result: Understood
 ) -> None:
     """The message as a plain answer to the question asked: "32", "yes", "UK", "none"."""
     kind, lowered = asked.kind, text.lower().strip(" .!?")
-    # A button sends its intent ("/affirm"); typed text must itself read as yes or no, because the
-    # classifier also files unclear words ("blah") under "deny".
-    from_button = text.strip().startswith("/")
-    said_yes = normalise.parse_yes_no(text) is True or (from_button and intent == "affirm")
-    said_no = normalise.parse_yes_no(text) is False or (from_button and intent == "deny")
+    answer = yes_or_no(text, intent)
+    said_yes, said_no = answer is True, answer is False
     if kind == "yes_no":
         if said_yes or said_no:
             result.set(asked.field, said_yes)
@@ -304,9 +312,23 @@ def understand(
         answering_languages = asked is not None and asked.field == "languages.english"
         _languages(normalise.parse_languages(" ".join(languages)), result, complete=answering_languages)
 
+    _read_statements(text, result)
     if asked and asked.slot not in result.answers:
         _read_whole_answer(text, intent, asked, as_of, result)
     return result
+
+
+def _read_statements(text: str, result: Understood) -> None:
+    """Yes/no facts said in passing ("clean record, no job offer yet"), from the phrases in questions.yaml."""
+    lowered = " ".join(text.lower().replace("’", "'").split())
+    for field_path, by_value in statements().items():
+        question = question_for_field(field_path)
+        if question is None or question.slot in result.answers:
+            continue
+        for value, phrases in by_value.items():
+            if _has_cue(lowered, phrases):
+                result.set(field_path, value == "true")
+                break
 
 
 def _as_country_if_asked(entity: Mapping[str, Any], asked: Question | None) -> Mapping[str, Any]:

@@ -11,6 +11,7 @@ from bot.conversation.interview import (
     profile,
     profile_data,
     questions,
+    refinements_available,
     slot_name,
 )
 from bot.engine import assess
@@ -74,8 +75,9 @@ def test_nested_answers_become_nested_profile_fields():
     assert data == {"languages": {"english": True}, "job_offer": {"has_offer": False}}
 
 
-def test_qmas_criteria_still_open_are_asked_even_when_the_test_is_passed():
-    # Applicants meeting more criteria are viewed more favourably, so the interview keeps asking.
+def test_qmas_criteria_still_open_are_offered_as_refinements_once_the_test_is_passed():
+    # They change no status, so they don't delay the comparison; but applicants meeting more criteria
+    # are viewed more favourably, so the assistant offers to ask them.
     answers = {
         slot_name(f): v
         for f, v in {
@@ -87,7 +89,9 @@ def test_qmas_criteria_still_open_are_asked_even_when_the_test_is_passed():
     }  # fmt: skip
     assessment = assess(profile(answers), AS_OF)
     assert assessment["qmas"]["general_points_test"]["met"] >= 6
-    assert "multinational_years" in missing_fields(assessment)
+    assert "multinational_years" not in missing_fields(assessment)
+    assert "multinational_years" in missing_fields(assessment, refine=True)
+    assert refinements_available(answers, assessment) >= 3
 
 
 FIELD_VALUES = {

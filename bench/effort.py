@@ -1,0 +1,226 @@
+"""Effort: how many messages scripted applicants need to reach the full comparison.
+
+    .venv/bin/python bench/effort.py            # in-process: the real entity pipeline and interview logic
+    .venv/bin/python bench/effort.py --rest http://127.0.0.1:5005   # through a running assistant
+
+Each persona (bench/personas.yaml) sends its opening message, then answers whatever is asked (from
+its script, "skip" otherwise) until the assessment arrives. For comparison, a one-question-per-page
+form asks every question the same rules need, one page each, with no way to answer several at once.
+Prints a table and the median; targets: median at most 6 (issue 7), at most 8 for volunteers (issue 4).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import statistics
+import sys
+import urllib.request
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bot.conversation import groups  # noqa: E402
+from bot.conversation.interview import (  # noqa: E402
+    SKIPPED,
+    next_question,
+    numeric_value,
+    pending,
+    question_for_field,
+    question_for_slot,
+)
+from bot.conversation.understanding import understand, yes_or_no  # noqa: E402
+from bot.nlp.build import build_pipeline  # noqa: E402
+
+AS_OF = dt.date(2026, 11, 22)
+MAX_MESSAGES = 60
+
+
+def personas() -> list[dict]:
+    return yaml.safe_load((ROOT / "bench" / "personas.yaml").read_text(encoding="utf-8"))["personas"]
+
+
+class InProcess:
+    """The assistant's understanding and interview, without the servers: same code, no network."""
+
+    def __init__(self) -> None:
+        self.nlp = build_pipeline()
+
+    def entities(self, text: str) -> list[dict]:
+        return [
+            {"entity": e.label_, "value": e.text, "start": e.start_char, "end": e.end_char}
+            for e in self.nlp(text).ents
+        ]
+
+    def converse(self, persona: dict) -> tuple[int, list[str]]:
+        """Messages sent until the comparison, as the form would run: groups asked together where it can."""
+        answers: dict = {}
+        declined: list[str] = []
+        message, asked, group, sent, questions = persona["opening"], None, None, 1, []
+        while sent <= MAX_MESSAGES:
+            if group is not None:
+                answer = yes_or_no(message, None)
+                values = groups.read(group.as_slot(), message, answer is True, answer is False, AS_OF)
+                if values is None:
+                    declined.append(group.group.name)  # "no" to a yes-together question: ask one by one
+                else:
+                    answers.update({question_for_field(f).slot: v for f, v in values.items()})
+            else:
+                answers.update(understand(message, self.entities(message), asked, None, AS_OF).answers)
+                if asked is not None and asked.slot not in answers:
+                    answers[asked.slot] = (
+                        SKIPPED  # a real user would be re-asked; the script has nothing better
+                    )
+            asked = next_question(answers, AS_OF)
+            if asked is None:
+                return sent, questions
+            still_needed = [q.field for q in pending(answers, AS_OF)]
+            group = groups.ask(asked.field, still_needed, declined, AS_OF)
+            questions.append(group.group.name if group else asked.slot)
+            message = (
+                self.group_reply(persona, group) if group else persona["answers"].get(asked.slot, "skip")
+            )
+            sent += 1
+        raise RuntimeError(f"{persona['name']}: no result after {MAX_MESSAGES} messages")
+
+    def group_reply(self, persona: dict, group: groups.GroupQuestion) -> str:
+        """What the persona would say to a group question, from its answers to the single questions."""
+        truths = []
+        thresholds = groups.qmas_thresholds(AS_OF)
+        for field in group.members:
+            question = question_for_field(field)
+            reply = persona["answers"].get(question.slot, "skip")
+            value = numeric_value(
+                understand(reply, self.entities(reply), question, None, AS_OF).answers.get(question.slot)
+            )
+            threshold = thresholds.get(field, True)
+            truths.append(
+                value is True if threshold is True else isinstance(value, (int, float)) and value >= threshold
+            )
+        if group.group.kind == "all_yes":
+            return "yes" if all(truths) else "no"
+        chosen = [str(n) for n, true in enumerate(truths, start=1) if true]
+        return " and ".join(chosen) if chosen else "none"
+
+    def form_pages(self, persona: dict, asked: list[str]) -> int:
+        """A one-question-per-page form asks every question the rules need, one by one."""
+        answers: dict = {}
+        pages = 0
+        while (question := next_question(answers, AS_OF)) is not None and pages < MAX_MESSAGES:
+            pages += 1
+            reply = persona["answers"].get(question.slot) or self._truth_from_opening(persona, question.slot)
+            doc = self.nlp(reply or "skip")
+            entities = [
+                {"entity": e.label_, "value": e.text, "start": e.start_char, "end": e.end_char}
+                for e in doc.ents
+            ]
+            understood = understand(reply or "skip", entities, question, None, AS_OF).answers
+            answers[question.slot] = understood.get(question.slot, SKIPPED)
+        return pages
+
+    def _truth_from_opening(self, persona: dict, slot: str) -> str | None:
+        doc = self.nlp(persona["opening"])
+        entities = [
+            {"entity": e.label_, "value": e.text, "start": e.start_char, "end": e.end_char} for e in doc.ents
+        ]
+        value = understand(persona["opening"], entities, None, None, AS_OF).answers.get(slot)
+        if value is None:
+            return None
+        question = question_for_slot(slot)
+        if question and question.kind == "yes_no":
+            return "yes" if value else "no"
+        return str(value)
+
+
+class OverRest:
+    """The same conversation through a running assistant's REST webhook."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url.rstrip("/") + "/webhooks/rest/webhook"
+        domain = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
+        self.questions = {
+            variant["text"]: name.removeprefix("utter_ask_")
+            for name, variants in domain["responses"].items()
+            if name.startswith("utter_ask_")
+            for variant in variants
+        }
+        self.local = InProcess()
+
+    def post(self, sender: str, message: str) -> list[dict]:
+        data = json.dumps({"sender": sender, "message": message}).encode()
+        request = urllib.request.Request(self.url, data=data, headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=120) as response:
+            return json.loads(response.read())
+
+    def converse(self, persona: dict) -> tuple[int, list[str]]:
+        sender = f"bench-effort-{abs(hash(persona['name']))}-{dt.datetime.now().timestamp()}"
+        replies, sent, questions = self.post(sender, persona["opening"]), 1, []
+        while sent <= MAX_MESSAGES:
+            if any(r.get("custom", {}).get("type") == "assessment" for r in replies):
+                return sent, questions
+            asked = [self.questions[r["text"]] for r in replies if r.get("text") in self.questions]
+            grouped = [r for r in replies if r.get("text", "").startswith(self._group_openings())]
+            if grouped:
+                reply = self._group_reply(persona, grouped[-1]["text"])
+                questions.append("group")
+            else:
+                slot = asked[-1] if asked else None
+                questions.append(slot or "?")
+                reply = persona["answers"].get(slot, "skip")
+            replies, sent = self.post(sender, reply), sent + 1
+        raise RuntimeError(f"{persona['name']}: no result after {MAX_MESSAGES} messages")
+
+    @staticmethod
+    def _group_openings() -> tuple[str, ...]:
+        from bot.conversation.presenting import texts
+
+        words = texts()["groups"]
+        return (words["prerequisites"][:30], words["stem"][:30], words["checklist_heading"][:30])
+
+    def _group_reply(self, persona: dict, text: str) -> str:
+        """Answer a group question over REST the way the in-process run does."""
+        openings = self._group_openings()
+        if text.startswith(openings[2]):
+            checklist = next(g for g in groups.groups() if g.kind == "checklist")
+            by_line = {
+                groups.option_line(f, AS_OF): f
+                for f in checklist.members
+                if f in groups.qmas_thresholds(AS_OF)
+            }
+            fields = [by_line[line.split(". ", 1)[1]] for line in text.splitlines()[1:]]
+        else:
+            name = "prerequisites" if text.startswith(openings[0]) else "stem"
+            fields = list(next(g for g in groups.groups() if g.name == name).members)
+        group = groups.GroupQuestion(groups.group_of(fields[0]), tuple(fields), text, ())
+        return self.local.group_reply(persona, group)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--rest", help="base URL of a running assistant, e.g. http://127.0.0.1:5005")
+    args = parser.parse_args()
+    local = InProcess()
+    runner = OverRest(args.rest) if args.rest else local
+    rows = []
+    for persona in personas():
+        messages, questions = runner.converse(persona)
+        rows.append((persona["name"], messages, local.form_pages(persona, questions)))
+    width = max(len(name) for name, _, _ in rows)
+    print(f"{'persona':<{width}}  messages  form pages")
+    for name, messages, pages in rows:
+        print(f"{name:<{width}}  {messages:>8}  {pages:>10}")
+    median = statistics.median(m for _, m, _ in rows)
+    form_median = statistics.median(p for _, _, p in rows)
+    print(f"\nmedian messages to the full comparison: {median:g} (form: {form_median:g} pages)")
+    print(f"mode: {'REST ' + args.rest if args.rest else 'in-process'}; target: median <= 6")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

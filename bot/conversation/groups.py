@@ -1,0 +1,130 @@
+"""Questions asked together: one message answers several of them.
+
+A group is asked when two or more of its members are still needed. "all_yes" groups pair yes/no
+questions that usually share an answer (a clean record and self-support); a "no" splits them. The
+"qmas_work" checklist asks the QMAS work and business criteria as numbered options, with the
+thresholds of the checklist in force on the date asked, and records each answer as "at least" or
+"below" that threshold, which is all the rules need and all the user said.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from bot import normalise
+from bot.conversation.interview import AT_LEAST, BELOW, _data
+from bot.conversation.presenting import format_amount, format_number, texts
+from bot.ruleset import rules, select
+
+
+@dataclass(frozen=True)
+class Group:
+    name: str
+    kind: str
+    members: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class GroupQuestion:
+    group: Group
+    members: tuple[str, ...]  # the members still needed, in the order offered
+    text: str
+    buttons: tuple[dict[str, str], ...]
+
+    def as_slot(self) -> dict[str, Any]:
+        """What the conversation remembers about the question it asked."""
+        return {"name": self.group.name, "kind": self.group.kind, "members": list(self.members)}
+
+
+@cache
+def groups() -> tuple[Group, ...]:
+    return tuple(Group(g["name"], g["kind"], tuple(g["members"])) for g in _data().get("groups", ()))
+
+
+def group_of(field: str) -> Group | None:
+    return next((g for g in groups() if field in g.members), None)
+
+
+def qmas_thresholds(as_of: dt.date) -> dict[str, Any]:
+    """Per answer field, its QMAS criterion's threshold in the checklist in force (years, HK$ or True)."""
+    version = select(rules()["qmas"]["general_points_test"], as_of) or {}
+    thresholds: dict[str, Any] = {}
+    for criterion in version.get("criteria", ()):
+        field = criterion.get("field")
+        if field:
+            thresholds[field] = criterion.get("min_years", criterion.get("min_hkd", True))
+    return thresholds
+
+
+def ask(field: str, pending: Iterable[str], declined: Iterable[str], as_of: dt.date) -> GroupQuestion | None:
+    """The group question to ask instead of ``field``'s own, if two or more of its members are pending."""
+    group = group_of(field)
+    if group is None or group.name in set(declined):
+        return None
+    pending = set(pending)
+    members = tuple(m for m in group.members if m in pending)
+    if group.kind == "checklist":
+        thresholds = qmas_thresholds(as_of)
+        members = tuple(m for m in members if m in thresholds)
+    if len(members) < 2:
+        return None
+    words = texts()["groups"]
+    if group.kind == "all_yes":
+        yes_no = [{"title": "Yes", "payload": "/affirm"}, {"title": "No", "payload": "/deny"},
+                  {"title": "Not sure / skip", "payload": "/skip"}]  # fmt: skip
+        return GroupQuestion(group, members, words[group.name], tuple(yes_no))
+    options = [
+        f"{n}. "
+        + words["options"][m].format(years=format_number(thresholds[m]), amount=format_amount(thresholds[m]))
+        for n, m in enumerate(members, start=1)
+    ]
+    text = "\n".join([words["checklist_heading"], *options])
+    none = {"title": words["checklist_none_button"], "payload": "/deny"}
+    return GroupQuestion(group, members, text, (none,))
+
+
+def option_line(field: str, as_of: dt.date) -> str:
+    """A checklist line, with its threshold from the rules in force: "3+ years at a multinational..."."""
+    threshold = qmas_thresholds(as_of)[field]
+    template = texts()["groups"]["options"][field]
+    return template.format(years=format_number(threshold), amount=format_amount(threshold))
+
+
+def read(
+    asked: Mapping[str, Any], text: str, said_yes: bool, said_no: bool, as_of: dt.date
+) -> dict[str, Any] | None:
+    """Answers for the members of the group question asked; None when the message doesn't answer it."""
+    members = list(asked["members"])
+    if asked["kind"] == "all_yes":
+        return dict.fromkeys(members, True) if said_yes else None
+    chosen = _chosen_numbers(text, len(members))
+    if chosen is None and (said_no or normalise.parse_yes_no(text) is False):
+        chosen = set()
+    if chosen is None:
+        return None
+    thresholds = qmas_thresholds(as_of)
+    answers = {}
+    for n, member in enumerate(members, start=1):
+        threshold = thresholds.get(member, True)
+        if threshold is True:
+            answers[member] = n in chosen
+        else:
+            answers[member] = {AT_LEAST if n in chosen else BELOW: threshold}
+    return answers
+
+
+def _chosen_numbers(text: str, options: int) -> set[int] | None:
+    lowered = text.lower()
+    if re.search(r"\b(none|nothing|neither|no one|not any)\b", lowered):
+        return set()
+    if re.search(r"\ball( of them| of these)?\b", lowered):
+        return set(range(1, options + 1))
+    numbers = {int(n) for n in re.findall(r"\b\d\b", lowered)}
+    if numbers and numbers <= set(range(1, options + 1)):
+        return numbers
+    return None

@@ -1,0 +1,61 @@
+"""Questions asked together, so one message answers several."""
+
+from bot.conversation import groups
+from bot.conversation.interview import profile_data, question_for_field
+from bot.conversation.presenting import format_value
+from tests.conversation.conftest import AS_OF
+
+WORK = [
+    "multinational_years",
+    "specified_field_years",
+    "international_years",
+    "business_profit_hkd",
+    "owns_listed_company",
+]
+
+
+def test_the_qmas_work_criteria_are_one_checklist_with_the_thresholds_of_the_rules():
+    question = groups.ask("multinational_years", WORK, [], AS_OF)
+    lines = question.text.splitlines()
+    assert lines[1] == "1. 3+ years at a multinational or well-known company (listed, Fortune Global 500...)"
+    assert lines[3] == "3. 2+ years of international work"
+    assert "HK$5,000,000 or more profit" in lines[4]
+    assert len(lines) == 6
+
+
+def test_checklist_numbers_answer_every_line_as_at_least_or_below():
+    asked = groups.ask("multinational_years", WORK, [], AS_OF).as_slot()
+    assert groups.read(asked, "1 and 3", False, False, AS_OF) == {
+        "multinational_years": {"at_least": 3},
+        "specified_field_years": {"below": 3},
+        "international_years": {"at_least": 2},
+        "business_profit_hkd": {"below": 5_000_000},
+        "owns_listed_company": False,
+    }
+    assert all(v in ({"below": 3}, {"below": 2}, {"below": 5_000_000}, False) for v in
+               groups.read(asked, "none of these", False, False, AS_OF).values())  # fmt: skip
+    assert groups.read(asked, "7", False, False, AS_OF) is None  # not an option: asked again
+
+
+def test_a_range_answer_counts_for_the_engine_and_reads_as_said():
+    data = profile_data({"multinational_years": {"at_least": 3}, "international_years": {"below": 2}})
+    assert data == {"multinational_years": 3, "international_years": 0}
+    assert format_value(question_for_field("international_years"), {"below": 2}) == "less than 2 years"
+    assert (
+        format_value(question_for_field("business_profit_hkd"), {"at_least": 5_000_000})
+        == "HK$5,000,000 or more"
+    )
+
+
+def test_a_group_is_asked_only_when_two_or_more_members_are_needed():
+    assert groups.ask("good_character", ["good_character", "self_supporting"], [], AS_OF) is not None
+    assert groups.ask("good_character", ["good_character"], [], AS_OF) is None
+
+
+def test_yes_answers_a_yes_together_question_and_no_splits_it():
+    asked = groups.ask("good_character", ["good_character", "self_supporting"], [], AS_OF).as_slot()
+    assert groups.read(asked, "yes", True, False, AS_OF) == {"good_character": True, "self_supporting": True}
+    assert groups.read(asked, "no", False, True, AS_OF) is None
+    assert (
+        groups.ask("good_character", ["good_character", "self_supporting"], ["prerequisites"], AS_OF) is None
+    )
