@@ -7,7 +7,7 @@ slot is made below from the interview data, all sharing this behaviour.
 
 from __future__ import annotations
 
-from abc import ABC
+from abc import ABC, abstractmethod
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -26,7 +26,10 @@ REFINING_SLOT = "refining"
 class ActionAskQuestion(Action, ABC):
     """Abstract until a subclass names its slot, so the action server registers only the real ones."""
 
-    slot: str
+    @property
+    @abstractmethod
+    def slot(self) -> str:
+        """The slot this action asks for (a class attribute in each subclass)."""
 
     def name(self) -> str:
         return f"action_ask_{self.slot}"
