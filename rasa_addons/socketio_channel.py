@@ -68,6 +68,9 @@ class SocketIOInput(RasaSocketIOInput):
             requested = data.get("session_id") if isinstance(data, dict) else None
             session_id = requested if valid_session_id(requested) else uuid.uuid4().hex
             if self.session_persistence:
+                previous = self._sessions.get(sid)
+                if previous and previous != session_id:  # a new conversation in the same socket
+                    await sio.leave_room(sid, previous, namespace=namespace)
                 await sio.enter_room(sid, session_id, namespace=namespace)
             self._sessions[sid] = session_id
             await sio.emit("session_confirm", session_id, room=sid, namespace=namespace)

@@ -108,6 +108,11 @@ def user_texts(page) -> list[str]:
     return [t.strip() for t in page.locator(".hkta-log > .hkta-from-user .hkta-bubble").all_inner_texts()]
 
 
+def transcript(page) -> list[str]:
+    """What the log says: every bubble, and each scheme of a card with its status."""
+    return page.locator(".hkta-log .hkta-bubble, .hkta-log summary").all_inner_texts()
+
+
 def screenshot(page, artifacts: Path, name: str) -> None:
     page.screenshot(path=str(artifacts / name))
 
@@ -182,19 +187,19 @@ def test_a_conversation_by_typing_and_clicking_reaches_the_assessment_card(page,
     more.locator("summary").click()
     assert "What we still need to know" in more.inner_text()
 
-    card.scroll_into_view_if_needed()
+    card.evaluate("c => c.scrollIntoView({block: 'start'})")
     screenshot(page, artifacts, "widget-card-desktop.png")
 
 
 def test_the_conversation_survives_a_reload(page, artifacts):
-    before = page.locator(".hkta-log").inner_text()
+    before = transcript(page)
     messages = log_items(page)
     session = page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('hkta:session:'))")
     session_id = page.evaluate(f"localStorage.getItem({session[0]!r})")
     page.reload()
     page.get_by_role("dialog").wait_for()  # it was open, so it opens again
     assert log_items(page) == messages
-    assert page.locator(".hkta-log").inner_text() == before
+    assert transcript(page) == before
     assert page.locator(".hkta-card").count() >= 1
     page.wait_for_function("() => !!(window.hktaWidget && window.hktaWidget.ready)")
     assert page.evaluate(f"localStorage.getItem({session[0]!r})") == session_id
@@ -255,7 +260,7 @@ def test_the_widget_is_usable_360_px_wide(page, artifacts):
     assert box["width"] <= 360 and box["x"] >= 0
     assert page.evaluate("document.documentElement.scrollWidth") <= 360, "no sideways scrolling"
     assert page.locator(".hkta-input").is_visible() and page.locator(".hkta-send").is_visible()
-    page.locator(".hkta-card").last.scroll_into_view_if_needed()
+    page.locator(".hkta-card").last.evaluate("c => c.scrollIntoView({block: 'start'})")
     screenshot(page, artifacts, "widget-card-360px.png")
     violations = axe_violations(page)
     assert violations == [], "\n".join(

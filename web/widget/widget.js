@@ -24,7 +24,7 @@
       launcher: "Ask about Hong Kong talent visas",
       close: "Close chat",
       restart: "New chat",
-      restartLabel: "Start a new conversation (clears this one from this browser)",
+      restartLabel: "New chat (clears this conversation from this browser)",
       subtitle: "Guidance with official sources. Not legal advice.",
       log: "Conversation",
       inputLabel: "Your message",
@@ -63,7 +63,7 @@
       launcher: "查詢香港人才簽證",
       close: "關閉對話",
       restart: "新對話",
-      restartLabel: "開始新對話（會在此瀏覽器清除目前的對話）",
+      restartLabel: "新對話（會在此瀏覽器清除目前的對話）",
       subtitle: "附官方來源的指引，並非法律意見。",
       log: "對話",
       inputLabel: "你的訊息",
@@ -163,13 +163,19 @@
       }
       const href = safeHttpUrl(labelledUrl || bareUrl);
       fragment.append(document.createTextNode(text.slice(last, match.index)));
-      if (href) fragment.append(externalLink(href, label || bareUrl, strings));
+      if (href) fragment.append(externalLink(href, label || shortUrl(bareUrl), strings));
       else fragment.append(document.createTextNode(whole));
       fragment.append(document.createTextNode(trailing));
       last = match.index + match[0].length;
     }
     fragment.append(document.createTextNode(String(text).slice(last)));
     return fragment;
+  }
+
+  // "https://www.immd.gov.hk/eng/services/visas/GEP.html" -> "immd.gov.hk/eng/services/visas/GEP.html"
+  function shortUrl(url) {
+    const text = url.replace(/^https?:\/\/(www\.)?/, "");
+    return text.length > 60 ? text.slice(0, 57) + "…" : text;
   }
 
   function externalLink(href, label, strings) {
@@ -403,7 +409,7 @@
           },
         },
         el(
-          "header",
+          "div",
           { class: "hkta-header" },
           el(
             "div",
