@@ -76,7 +76,8 @@ class InterviewFormValidation(FormValidationAction):
 
     def answer_events(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
         asked = question_for_slot(tracker.get_slot("requested_slot") or "")
-        if asked is not None and latest_intent(tracker) not in ANSWER_INTENTS:
+        not_an_answer = latest_intent(tracker) not in ANSWER_INTENTS or not self.form_spoke_last(tracker)
+        if asked is not None and not_an_answer:
             return []
         asked_group = tracker.get_slot(ASKED_GROUP_SLOT)
         if asked is not None and asked_group and asked.field in asked_group["members"]:
@@ -98,6 +99,18 @@ class InterviewFormValidation(FormValidationAction):
         elif asked is not None:
             events.append(SlotSet(FAILURES_SLOT, {}))
         return events
+
+    def form_spoke_last(self, tracker: Tracker) -> bool:
+        """Whether the user is replying to the form's own question. After another question ("Delete your
+        data?", "Start over?") a "yes" answers that question: the form declines the turn and the rules
+        handle it."""
+        seen_user = False
+        for event in reversed(tracker.events):
+            if event.get("event") == "user":
+                seen_user = True
+            elif seen_user and event.get("event") == "action" and event.get("name") != "action_listen":
+                return event.get("name") == self.form_name()
+        return True  # nothing said before: the form's first turn
 
     def group_answer_events(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, asked: Question, asked_group: dict[str, Any]

@@ -29,7 +29,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from scripts.runtime_config import write_runtime_files  # noqa: E402
+from scripts.runtime_config import database_url, write_runtime_files  # noqa: E402
 
 BIN = Path(sys.executable).parent
 SPACY_PIPELINE = ROOT / "build" / "spacy_pipeline"
@@ -159,7 +159,18 @@ def start(name: str, command: Sequence[str], health_url: str) -> Server:
     return Server(name, process, log, health_url)
 
 
+def prepare_database() -> None:
+    """Create or upgrade our own tables, then delete what is past the retention period (90 days unless
+    HKTA_RETENTION_DAYS says otherwise), as the privacy notice promises."""
+    for command in (["migrate"], ["purge"]):
+        result = subprocess.run([sys.executable, "-m", "bot.storage", *command], cwd=ROOT, env=quiet_env())
+        if result.returncode != 0:
+            fail(f"database {command[0]}", f"bot.storage {command[0]} failed: is DATABASE_URL right?")
+
+
 def start_servers(model: Path, rasa_port: int, action_port: int, with_rasa: bool = True) -> list[Server]:
+    os.environ["DATABASE_URL"] = database_url(os.environ)  # the action server erases in the same database
+    prepare_database()
     endpoints, credentials = write_runtime_files(action_port=action_port)
     servers = [
         start(
@@ -202,8 +213,13 @@ def stop_all(servers: Sequence[Server]) -> None:
         server.stop()
 
 
+PURGE_EVERY_SECONDS = 24 * 60 * 60
+
+
 def wait_for_ctrl_c(servers: Sequence[Server]) -> None:
+    """Keep watch over the servers, purge expired data once a day, stop everything on Ctrl-C."""
     stop_requested = False
+    next_purge = time.monotonic() + PURGE_EVERY_SECONDS
 
     def request_stop(*_args) -> None:
         nonlocal stop_requested
@@ -212,6 +228,9 @@ def wait_for_ctrl_c(servers: Sequence[Server]) -> None:
     signal.signal(signal.SIGINT, request_stop)
     signal.signal(signal.SIGTERM, request_stop)
     while not stop_requested:
+        if time.monotonic() > next_purge:
+            subprocess.run([sys.executable, "-m", "bot.storage", "purge"], cwd=ROOT, env=quiet_env())
+            next_purge = time.monotonic() + PURGE_EVERY_SECONDS
         for server in servers:
             if server.process.poll() is not None:
                 print(f"The {server.name} server stopped unexpectedly. Its log:\n{server.log_tail()}")

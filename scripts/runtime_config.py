@@ -19,13 +19,21 @@ ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = "sqlite:///var/tracker.db"
 
 
+# Rasa's SQLTrackerStore, extended so that "delete my data" is not written back (docs/decisions/0300).
+TRACKER_STORE_CLASS = "rasa_addons.tracker_store.ErasingSQLTrackerStore"
+
+
+def database_url(env: Mapping[str, str]) -> str:
+    return env.get("DATABASE_URL") or DEFAULT_DATABASE_URL
+
+
 def tracker_store(database_url: str) -> dict:
-    """Rasa's SQL tracker store for a SQLAlchemy URL; Rasa uses a URL given as ``url`` verbatim."""
+    """The SQL tracker store for a SQLAlchemy URL; Rasa uses a URL given as ``url`` verbatim."""
     dialect = urlsplit(database_url).scheme.split("+")[0]
     if dialect == "postgres":  # SQLAlchemy 1.4 accepts only the long name
         dialect = "postgresql"
         database_url = "postgresql" + database_url[len("postgres") :]
-    return {"type": "SQL", "dialect": dialect, "url": database_url}
+    return {"type": TRACKER_STORE_CLASS, "dialect": dialect, "url": database_url}
 
 
 def lock_store(redis_url: str) -> dict:
@@ -51,7 +59,7 @@ def endpoints(env: Mapping[str, str], action_port: int) -> dict:
     action_url = env.get("ACTION_SERVER_URL") or f"http://127.0.0.1:{action_port}/webhook"
     config: dict = {
         "action_endpoint": {"url": action_url},
-        "tracker_store": tracker_store(env.get("DATABASE_URL") or DEFAULT_DATABASE_URL),
+        "tracker_store": tracker_store(database_url(env)),
     }
     if env.get("REDIS_URL"):
         config["lock_store"] = lock_store(env["REDIS_URL"])

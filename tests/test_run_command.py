@@ -7,6 +7,7 @@ import json
 import os
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -171,6 +172,20 @@ def test_correcting_the_income_after_the_result_recomputes_it(running_assistant)
     assert "Updated: Income last year: HK$2,600,000." in texts(replies)
     assert payloads, texts(replies)
     assert status_of(payloads[0], "ttps_a") == "eligible"
+
+
+def test_delete_my_data_removes_the_conversation_from_the_database(running_assistant):
+    _, port, database = running_assistant
+    post(port, "e2e-erase", "I'm 44 and Norwegian")
+    assert "Delete this conversation" in texts(post(port, "e2e-erase", "delete my data"))
+    assert "I've deleted this conversation" in texts(post(port, "e2e-erase", "yes"))
+    with sqlite3.connect(database) as connection:
+        rows = connection.execute("SELECT count(*) FROM events WHERE sender_id = 'e2e-erase'").fetchone()[0]
+        stored = "\n".join(r[0] for r in connection.execute("SELECT data FROM events"))
+    assert rows == 0
+    assert "Norwegian" not in stored
+    # Writing again starts a new conversation: the privacy notice is shown afresh.
+    assert "privacy" in texts(post(port, "e2e-erase", "hi")).lower()
 
 
 def test_ctrl_c_stops_both_servers_cleanly(running_assistant):

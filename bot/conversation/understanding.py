@@ -32,6 +32,19 @@ DURATION_CUES = {
     "specified_field_years": ("innovation and technology", "fintech", "international trade"),
     "work_experience_last_5_years": ("last 5 years", "last five years", "past 5 years", "past five years"),
 }
+# "Norwegian", "Vietnamese", "Chinese" name a language and a nationality; without words like these
+# in the same clause they are read as a nationality.
+LANGUAGE_CUES = (
+    "speak",
+    "spoken",
+    "fluent",
+    "language",
+    "languages",
+    "write",
+    "written",
+    "native",
+    "mother tongue",
+)
 RESIDENCE_CUES = ("live in", "living in", "based in", "reside in", "residing in", "i stay in")
 GRADUATION_CUES = ("graduat", "class of", "finished my", "completed my")
 CHINESE_LANGUAGES = {"chinese", "mandarin", "cantonese", "putonghua"}
@@ -301,7 +314,7 @@ def understand(
 
     degrees_seen: list[tuple[int, str]] = []
     ordered = [
-        _as_country_if_asked(e, asked) for e in sorted(entities, key=lambda e: int(e.get("start") or 0))
+        _as_country_if_meant(e, text, asked) for e in sorted(entities, key=lambda e: int(e.get("start") or 0))
     ]
     for entity in ordered:
         _read_entity(entity, text, asked, as_of, result, degrees_seen)
@@ -331,11 +344,17 @@ def _read_statements(text: str, result: Understood) -> None:
                 break
 
 
-def _as_country_if_asked(entity: Mapping[str, Any], asked: Question | None) -> Mapping[str, Any]:
-    """ "Chinese" alone is tagged as a language; in answer to "what is your nationality?" it is a country."""
-    is_language = entity.get("entity") == "language"
-    names_a_country = normalise.parse_country(str(entity.get("value", ""))) is not None
-    if asked and asked.kind == "country" and is_language and names_a_country:
+def _as_country_if_meant(entity: Mapping[str, Any], text: str, asked: Question | None) -> Mapping[str, Any]:
+    """A word that is both a language and a nationality ("Norwegian") is a nationality in answer to
+    "what is your nationality?", and anywhere no word about speaking or writing stands near it."""
+    value = str(entity.get("value", ""))
+    if entity.get("entity") != "language" or normalise.parse_country(value) is None:
+        return entity
+    start, end = int(entity.get("start") or 0), int(entity.get("end") or 0)
+    answering_nationality = asked is not None and asked.kind == "country"
+    answering_languages = asked is not None and asked.kind == "languages"
+    about_speaking = _has_cue(_clause_around(text, start, end), LANGUAGE_CUES)
+    if answering_nationality or not (answering_languages or about_speaking):
         return {**entity, "entity": "country"}
     return entity
 

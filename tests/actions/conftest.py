@@ -18,6 +18,7 @@ def make_tracker(
     text: str = "hi",
     intent: str = "greet",
     entities: list[dict[str, Any]] | None = None,
+    events: list[dict[str, Any]] | None = None,
 ) -> Tracker:
     """A tracker as the action server receives it, with only what the actions read."""
     return Tracker.from_dict(
@@ -29,7 +30,7 @@ def make_tracker(
                 "intent": {"name": intent, "confidence": 1.0},
                 "entities": entities or [],
             },
-            "events": [],
+            "events": events or [],
             "paused": False,
             "followup_action": None,
             "active_loop": {},

@@ -7,6 +7,7 @@ import json
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import privacy
 from actions.asking import ASK_ACTIONS
 from actions.assessment import ActionAssess
 from actions.corrections import ActionCorrectAnswer
@@ -16,6 +17,7 @@ from actions.summary import ActionShowAnswers
 from actions.what_if import ActionWhatIf
 from actions.why import ActionExplainQuestion
 from bot.conversation.interview import SKIPPED, next_question
+from bot.storage import load_assessment, migrate, save_assessment, storage_engine
 from tests.actions.conftest import entity, make_tracker
 
 DOMAIN = {"forms": {"profile_form": {"required_slots": ["nationality", "age"]}}}
@@ -245,3 +247,34 @@ def test_no_to_a_grouped_question_asks_its_members_one_by_one(dispatcher):
     after = CollectingDispatcher()
     run(ask_good_character, after, make_tracker({**slots, "declined_groups": ["prerequisites"], "age": 30}))
     assert after.messages[0]["response"] == "utter_ask_good_character"
+
+
+def test_erasing_deletes_the_records_and_marks_the_turn_for_the_tracker_store(
+    dispatcher, tmp_path, monkeypatch
+):
+    url = f"sqlite:///{tmp_path}/data.db"
+    monkeypatch.setenv("DATABASE_URL", url)
+    privacy._engine.cache_clear()
+    migrate(url)
+    code = save_assessment(
+        storage_engine(url), "test-user", {"age": 32}, {"as_of": "2026-11-22", "rules_version": "x"}
+    )
+    events = run(privacy.ActionEraseMyData(), dispatcher, make_tracker())
+    assert {"event": "slot", "name": "erase_requested", "value": True, "timestamp": None} in events
+    assert "I've deleted this conversation" in texts(dispatcher)[0]
+    assert load_assessment(storage_engine(url), code) is None
+    privacy._engine.cache_clear()
+
+
+def test_a_yes_to_another_question_is_left_to_the_rules(dispatcher):
+    # "Delete your data?" asked mid-interview: the "yes" answers that question, not the form's.
+    events = [
+        {"event": "action", "name": "profile_form"},
+        {"event": "user", "text": "delete my data"},
+        {"event": "action", "name": "utter_ask_confirm_erase"},
+        {"event": "action", "name": "action_listen"},
+        {"event": "user", "text": "yes"},
+    ]
+    slots = {"requested_slot": "hk_study", "nationality": "GB"}
+    tracker = make_tracker(slots, text="yes", intent="affirm", events=events)
+    assert [e for e in run(ValidateProfileForm(), dispatcher, tracker) if e["name"] != "requested_slot"] == []

@@ -159,3 +159,8 @@ def test_a_correction_can_name_the_answer_to_redo(text, field):
 def test_understanding_never_fails_on_any_text(text, asked, intent):
     result = understand(text, [], asked, intent, AS_OF)
     assert set(result.answers) <= {q.slot for q in questions()}
+
+
+def test_a_word_for_both_a_language_and_a_nationality_is_read_by_its_context(read):
+    assert read("I'm 44 and Norwegian").answers == {"age": 44, "nationality": "NO"}
+    assert read("I speak Norwegian and English").answers["languages_other"] == ["norwegian"]

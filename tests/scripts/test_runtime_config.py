@@ -5,7 +5,11 @@ from scripts.runtime_config import endpoints, lock_store, tracker_store
 
 def test_default_tracker_store_is_sqlite_in_var():
     config = endpoints({}, action_port=5055)
-    assert config["tracker_store"] == {"type": "SQL", "dialect": "sqlite", "url": "sqlite:///var/tracker.db"}
+    assert config["tracker_store"] == {
+        "type": "rasa_addons.tracker_store.ErasingSQLTrackerStore",
+        "dialect": "sqlite",
+        "url": "sqlite:///var/tracker.db",
+    }
     assert config["action_endpoint"] == {"url": "http://127.0.0.1:5055/webhook"}
     assert "lock_store" not in config
 
@@ -18,7 +22,7 @@ def test_database_url_selects_postgresql_and_accepts_the_short_scheme():
 
 def test_driver_suffix_is_kept_in_the_url_but_not_in_the_dialect():
     store = tracker_store("postgresql+psycopg2://db/rasa")
-    assert store == {"type": "SQL", "dialect": "postgresql", "url": "postgresql+psycopg2://db/rasa"}
+    assert (store["dialect"], store["url"]) == ("postgresql", "postgresql+psycopg2://db/rasa")
 
 
 def test_redis_url_becomes_rasa_lock_store_fields():
