@@ -267,6 +267,7 @@ def test_the_widget_is_usable_360_px_wide(page, artifacts):
         f"{v['id']} ({v['impact']}): {v['help']}\n  {v['nodes']}" for v in violations
     )
     page.locator(".hkta-log").evaluate("log => log.scrollTop = log.scrollHeight")
+    page.wait_for_timeout(800)  # the log scrolls smoothly
     screenshot(page, artifacts, "widget-chat-360px.png")
     page.get_by_role("button", name="Close chat").click()
     screenshot(page, artifacts, "widget-closed-360px.png")
