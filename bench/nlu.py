@@ -94,7 +94,7 @@ def run_cross_validation(folds: int, config: Path, nlu: Path, domain: Path, out:
 
     scored_intents = sorted({example.intent for example in annotated_examples(nlu)})
     command = [
-        sys.executable, str(Path(__file__).resolve()), "--run-rasa", "--",
+        sys.executable, str(Path(__file__).resolve()), "--run-rasa",
         "test", "nlu", "--cross-validation", "--folds", str(folds),
         "--config", str(config), "--nlu", str(nlu), "--domain", str(domain), "--out", str(out),
         "--no-plot",
@@ -218,6 +218,10 @@ def summarise(out: Path, nlu: Path, folds: int | None, seconds: float | None) ->
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["--run-rasa"]:  # the child process started by run_cross_validation
+        run_rasa_cli(argv[1:])
+        return 0
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--folds", type=int, default=3)
     parser.add_argument("--config", type=Path, default=ROOT / "config.yml")
@@ -226,11 +230,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "results" / "nlu_cv")
     parser.add_argument("--no-build", action="store_true", help="use build/spacy_pipeline as it is")
     parser.add_argument("--summary-only", action="store_true", help="summarise the reports already in --out")
-    parser.add_argument("--run-rasa", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    if args.run_rasa is not None:
-        run_rasa_cli([argument for argument in args.run_rasa if argument != "--"])
-        return 0
     os.environ.update({"RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "3"})
 
     if args.summary_only:
