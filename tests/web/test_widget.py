@@ -12,38 +12,14 @@ import time
 from pathlib import Path
 
 import pytest
-import yaml
 
-from tests.web.conftest import AXE, ROOT
+from tests.test_run_command import APPLICANT, GROUP_QUESTIONS, QUESTIONS  # the same applicant, one source
+from tests.web.conftest import AXE
 
 pytestmark = [pytest.mark.browser, pytest.mark.server, pytest.mark.timeout(1200)]
 
 LAUNCHER_NAME = "Ask about Hong Kong talent visas"
 FIRST_MESSAGE = "I'm 32, Indian, master's in CS from HKUST, 8 years at Google, earn about 1.2m HKD"
-QUESTIONS = {
-    text["text"]: slot.removeprefix("utter_ask_")
-    for slot, variants in yaml.safe_load((ROOT / "domain.yml").read_text())["responses"].items()
-    if slot.startswith("utter_ask_")
-    for text in variants
-    if "text" in text
-}
-APPLICANT = {  # a software engineer from India; anything not here is skipped
-    "bachelor_institution": "IIT Bombay",
-    "bachelor_graduation_year": "2016",
-    "bachelor_stem": "yes",
-    "postgraduate_stem": "yes",
-    "work_experience_last_5_years": "5",
-    "multinational_years": "8",
-    "specified_field_years": "8",
-    "international_years": "none",
-    "business_profit_hkd": "no",
-    "owns_listed_company": "no",
-    "languages_english": "English and Hindi",
-    "job_offer_has_offer": "no",
-    "hk_study": "no",
-    "good_character": "yes",
-    "self_supporting": "yes",
-}
 BUTTON_FOR = {"yes": "Yes", "no": "No", "skip": "Not sure / skip"}
 SEEN: dict[str, list[str]] = {"dialogs": [], "errors": []}  # alert() calls and script errors on the page
 MARKUP = "<script>alert(1)</script><img src=x onerror=alert(2)> is this shown as text?"
@@ -59,6 +35,11 @@ def page(servers, browser):
     page.goto(servers)
     yield page
     context.close()
+
+
+def question_asked(text: str) -> str | None:
+    """The slot or question group a bubble asks about, if it asks one."""
+    return QUESTIONS.get(text) or GROUP_QUESTIONS.get(text[:30])
 
 
 def log_items(page) -> int:
@@ -151,7 +132,7 @@ def test_a_conversation_by_typing_and_clicking_reaches_the_assessment_card(page,
     for _ in range(40):
         if page.locator(".hkta-card").count():
             break
-        asked = [QUESTIONS[t] for t in last_bot_texts(page) if t in QUESTIONS]
+        asked = [question_asked(t) for t in last_bot_texts(page) if question_asked(t)]
         assert asked, f"no question and no result in: {last_bot_texts(page)}"
         answer = APPLICANT.get(asked[-1], "skip")
         buttons = page.locator(".hkta-quick-replies .hkta-quick-reply")
@@ -226,8 +207,9 @@ def test_a_lost_connection_is_announced_and_mended(page):
     assert banner.get_attribute("role") == "status"
     banner.filter(has_text="Connected again.").wait_for(timeout=30_000)
     page.wait_for_function("() => window.hktaWidget.ready")
-    type_message(page, "hello")
-    assert "guidance assistant" in "\n".join(last_bot_texts(page))
+    before = bot_count(page)
+    type_message(page, "hello")  # answered in the same conversation, whatever it says
+    assert bot_count(page) > before
 
 
 def axe_violations(page) -> list[dict]:
