@@ -5,9 +5,9 @@
     python scripts/assistant.py train    build the spaCy pipeline and train if needed
     python scripts/assistant.py test     lint, pytest, validate, train, story tests; stops at first failure
 
-Environment: RASA_PORT (5005), ACTION_PORT (5055), CORS_ORIGINS (space-separated; default the local
-widget), DATABASE_URL (default SQLite in var/), REDIS_URL (lock store, for several replicas),
-HKTA_STARTUP_TIMEOUT (seconds, 300).
+Environment: RASA_PORT (5005), ACTION_PORT (5055), WEB_PORT (8080, the demo page with the widget),
+CORS_ORIGINS (space-separated; default the demo page), DATABASE_URL (default SQLite in var/),
+REDIS_URL (lock store, for several replicas), HKTA_STARTUP_TIMEOUT (seconds, 300).
 """
 
 from __future__ import annotations
@@ -35,7 +35,6 @@ BIN = Path(sys.executable).parent
 SPACY_PIPELINE = ROOT / "build" / "spacy_pipeline"
 MODELS = ROOT / "models"
 LOGS = ROOT / "var" / "log"
-DEFAULT_CORS = "http://localhost:8080 http://127.0.0.1:8080"
 
 # Inputs whose change must rebuild the spaCy pipeline, and then retrain the model.
 PIPELINE_INPUTS = ("bot/nlp", "bot/rules/universities.yaml")
@@ -148,13 +147,18 @@ class Server:
                 self.process.wait()
 
 
-def start(name: str, command: Sequence[str], health_url: str) -> Server:
+def start(name: str, command: Sequence[str], health_url: str, **env: str) -> Server:
     LOGS.mkdir(parents=True, exist_ok=True)
     log = LOGS / f"{name}.log"
     handle = log.open("w")
     # A session of its own, so Ctrl-C reaches only us and we stop the servers in order.
     process = subprocess.Popen(
-        command, cwd=ROOT, env=quiet_env(), stdout=handle, stderr=subprocess.STDOUT, start_new_session=True
+        command,
+        cwd=ROOT,
+        env=quiet_env(**env),
+        stdout=handle,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
     return Server(name, process, log, health_url)
 
@@ -168,7 +172,9 @@ def prepare_database() -> None:
             fail(f"database {command[0]}", f"bot.storage {command[0]} failed: is DATABASE_URL right?")
 
 
-def start_servers(model: Path, rasa_port: int, action_port: int, with_rasa: bool = True) -> list[Server]:
+def start_servers(
+    model: Path, rasa_port: int, action_port: int, with_rasa: bool = True, web_port: int | None = None
+) -> list[Server]:
     os.environ["DATABASE_URL"] = database_url(os.environ)  # the action server erases in the same database
     prepare_database()
     endpoints, credentials = write_runtime_files(action_port=action_port)
@@ -180,12 +186,21 @@ def start_servers(model: Path, rasa_port: int, action_port: int, with_rasa: bool
         )
     ]
     if with_rasa:
-        cors = os.environ.get("CORS_ORIGINS", DEFAULT_CORS).split()
+        page = f"http://localhost:{web_port} http://127.0.0.1:{web_port}" if web_port else ""
+        cors = os.environ.get("CORS_ORIGINS", page).split()
         command = [str(BIN / "rasa"), "run", "--model", str(model), "--port", str(rasa_port)]
         command += ["--endpoints", str(endpoints), "--credentials", str(credentials)]
         for origin in cors:
             command += ["--cors", origin]
         servers.append(start("rasa", command, f"http://127.0.0.1:{rasa_port}/webhooks/rest/"))
+    if web_port:
+        # The demo page; its widget talks to Rasa's socket.io channel (see web/README.md).
+        servers.append(
+            start(
+                "web", [sys.executable, "scripts/web_server.py"], f"http://127.0.0.1:{web_port}/healthz",
+                WEB_PORT=str(web_port), RASA_URL=f"http://localhost:{rasa_port}",
+            )
+        )  # fmt: skip
     timeout = float(os.environ.get("HKTA_STARTUP_TIMEOUT", "300"))
     say(
         "Starting " + " and ".join(s.name for s in servers) + f" server(s); logs in {LOGS.relative_to(ROOT)}/"
@@ -244,15 +259,17 @@ def wait_for_ctrl_c(servers: Sequence[Server]) -> None:
 def command_run() -> None:
     rasa_port = int(os.environ.get("RASA_PORT", "5005"))
     action_port = int(os.environ.get("ACTION_PORT", "5055"))
+    web_port = int(os.environ.get("WEB_PORT", "8080"))
     model = ensure_model()
-    servers = start_servers(model, rasa_port, action_port)
+    servers = start_servers(model, rasa_port, action_port, web_port=web_port)
     print(
         f"""
 The assistant is running.
+  Chat in your browser:  http://localhost:{web_port}
   REST:       curl -s localhost:{rasa_port}/webhooks/rest/webhook -d '{{"sender": "me", "message": "hi"}}'
   Socket.IO:  http://localhost:{rasa_port}/socket.io (for the web widget)
   Terminal:   make shell  (in another terminal, or instead of make run)
-  Logs:       {LOGS.relative_to(ROOT)}/rasa.log and actions.log
+  Logs:       {LOGS.relative_to(ROOT)}/rasa.log, actions.log and web.log
 Press Ctrl-C to stop.
 """,
         flush=True,

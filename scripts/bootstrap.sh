@@ -37,8 +37,24 @@ find_python310() {
 
 lock_hash() { cat requirements.txt constraints.txt pyproject.toml | sha256sum | cut -c1-16; }
 
+install_widget() {
+  # The web widget's socket.io client (and axe-core for its tests), from web/package-lock.json.
+  local stamp="web/node_modules/.lock-hash" want
+  want="$(sha256sum web/package-lock.json | cut -c1-16)"
+  [ "$(cat "$stamp" 2>/dev/null)" = "$want" ] && return 0
+  if ! command -v npm >/dev/null 2>&1; then
+    printf '\033[33mNote: npm (Node.js 18 or newer) was not found, so the web widget cannot be set up.\n' >&2
+    printf 'The assistant still runs (REST, terminal). Install Node.js to chat in the browser.\033[0m\n' >&2
+    return 0
+  fi
+  say "Installing the web widget's packages (npm ci in web/)"
+  npm ci --prefix web --no-audit --no-fund --loglevel=error || fail "npm ci in web/ failed (see above)"
+  echo "$want" > "$stamp"
+}
+
 if [ -x "$venv/bin/python" ] && [ "$(cat "$venv/.lock-hash" 2>/dev/null)" = "$(lock_hash)" ]; then
-  exit 0  # already set up from this exact lock
+  install_widget
+  exit 0  # the Python environment is already set up from this exact lock
 fi
 
 python310="$(find_python310)" || fail "Python 3.10 was not found.
@@ -62,4 +78,5 @@ say "Installing pinned dependencies (Rasa, TensorFlow, spaCy...). First time: a 
 "$venv/bin/python" -m pip install --disable-pip-version-check -q --no-deps --no-build-isolation -e . \
   || fail "could not install the project itself into the venv"
 lock_hash > "$venv/.lock-hash"
+install_widget
 say "Environment ready."

@@ -52,12 +52,13 @@ def wait_until_up(process: subprocess.Popen, port: int, timeout: float = 600) ->
 
 @pytest.fixture(scope="module")
 def running_assistant(tmp_path_factory):
-    rasa_port, action_port = free_port(), free_port()
+    rasa_port, action_port, web_port = free_port(), free_port(), free_port()
     database = tmp_path_factory.mktemp("db") / "tracker.db"
     env = dict(
         os.environ,
         RASA_PORT=str(rasa_port),
         ACTION_PORT=str(action_port),
+        WEB_PORT=str(web_port),
         DATABASE_URL=f"sqlite:///{database}",
     )
     process = subprocess.Popen(
@@ -72,8 +73,12 @@ def running_assistant(tmp_path_factory):
         wait_until_up(process, rasa_port)
         yield process, rasa_port, database
     finally:
-        if process.poll() is None:
-            process.kill()
+        if process.poll() is None:  # a test failed before the Ctrl-C test: stop the servers it started
+            process.send_signal(signal.SIGINT)
+            try:
+                process.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                process.kill()
 
 
 def texts(replies: list[dict]) -> str:

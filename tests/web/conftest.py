@@ -21,7 +21,6 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from scripts.web_server import start_web_server  # noqa: E402
 
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -99,8 +98,8 @@ def browser_ready() -> None:
 
 @pytest.fixture(scope="module")
 def servers(browser_ready, tmp_path_factory):
-    """The assistant (`scripts/assistant.py run`, SQLite in tmp) and the demo page's server.
-    Yields the page's URL."""
+    """The assistant as the README's run command starts it (`scripts/assistant.py run`: action server,
+    Rasa, and the demo page's server), on free ports with SQLite in tmp. Yields the page's URL."""
     rasa_port, action_port, web_port = free_port(), free_port(), free_port()
     tmp = tmp_path_factory.mktemp("web")
     page_origin = f"http://127.0.0.1:{web_port}"
@@ -109,6 +108,7 @@ def servers(browser_ready, tmp_path_factory):
         RASA_PORT=str(rasa_port),
         ACTION_PORT=str(action_port),
         DATABASE_URL=f"sqlite:///{tmp / 'tracker.db'}",
+        WEB_PORT=str(web_port),
         CORS_ORIGINS=page_origin,
         HKTA_AS_OF=os.environ.get("HKTA_AS_OF", "2026-11-22"),
     )
@@ -118,18 +118,14 @@ def servers(browser_ready, tmp_path_factory):
             [sys.executable, "scripts/assistant.py", "run"],
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
         )  # fmt: skip
-    web_log = (tmp / "web.log").open("w")
-    web = start_web_server(web_port, f"http://127.0.0.1:{rasa_port}", stdout=web_log, start_new_session=False)
     try:
-        wait_for(f"{page_origin}/healthz", web, "the web server", 30, tmp / "web.log")
         wait_for(
             f"http://127.0.0.1:{rasa_port}/webhooks/rest/", assistant, "the assistant", 900, assistant_log
         )
+        wait_for(f"{page_origin}/healthz", assistant, "the web page", 30, assistant_log)
         yield page_origin + "/"
     finally:
-        stop(web)
         stop(assistant)
-        web_log.close()
 
 
 @pytest.fixture(scope="module")
