@@ -90,7 +90,7 @@ def build_pipeline(out_dir: Path) -> None:
 
 def run_cross_validation(folds: int, config: Path, nlu: Path, domain: Path, out: Path) -> int:
     out.mkdir(parents=True, exist_ok=True)
-    from bot.nlp.training_data import annotated_examples
+    from tests.nlp.training_data import annotated_examples
 
     scored_intents = sorted({example.intent for example in annotated_examples(nlu)})
     command = [
@@ -149,7 +149,7 @@ def span_figures(nlu: Path) -> dict[str, tuple[int, int, int]]:
     Only intents that carry annotations are counted (see tests/nlp/test_training_data_agrees.py)."""
     import spacy
 
-    from bot.nlp.training_data import annotated_examples, pipeline_spans
+    from tests.nlp.training_data import annotated_examples, pipeline_spans
 
     nlp = spacy.load(ROOT / "build" / "spacy_pipeline")
     counts: dict[str, list[int]] = {}

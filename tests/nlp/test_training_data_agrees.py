@@ -3,7 +3,7 @@
 Entities come only from the rule-based pipeline (DIET has entity_recognition: false), and the NLU bench
 scores the pipeline against these annotations, so they must agree span for span and label for label.
 Examples of intents without any annotation (greet, out_of_scope, what_if, ...) are not checked: see
-bot/nlp/training_data.py.
+tests/nlp/training_data.py.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from bot.nlp.labels import ENTITY_LABELS
-from bot.nlp.training_data import annotated_examples, load_examples, pipeline_spans
+from tests.nlp.training_data import annotated_examples, load_examples, pipeline_spans
 
 NLU_DIR = Path(__file__).resolve().parents[2] / "data" / "nlu"
 EXAMPLES = annotated_examples(NLU_DIR)

@@ -2,7 +2,8 @@
 
 Entities come only from the rule-based spaCy pipeline, so every annotation in data/nlu must be a span the
 pipeline produces (same characters, same label), and nothing else. Used by
-tests/nlp/test_training_data_agrees.py and bench/nlu.py.
+tests/nlp/test_training_data_agrees.py and bench/nlu.py. It reads data with Rasa,
+so it lives with the tests rather than in bot/ (which never imports Rasa).
 
 Rule: the examples of an intent that carries no annotation at all (greet, out_of_scope, what_if, ...)
 are not checked; they may well name a country or an amount ("what's the weather in hong kong") that
