@@ -19,8 +19,9 @@ logger = logging.getLogger(__name__)
 
 
 @cache
-def _engine() -> Engine:
-    return storage_engine()  # DATABASE_URL: the database the Rasa server keeps conversations in
+def storage() -> Engine:
+    """Our tables live in DATABASE_URL, the database the Rasa server keeps conversations in."""
+    return storage_engine()
 
 
 class ActionEraseMyData(Action):
@@ -34,7 +35,7 @@ class ActionEraseMyData(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         try:
-            erase_conversation(_engine(), tracker.sender_id)
+            erase_conversation(storage(), tracker.sender_id)
         except exc.SQLAlchemyError as error:
             logger.error("erasure failed: %s", type(error).__name__)  # no sender id, no statement
             dispatcher.utter_message(text=say("privacy", "erase_failed"))

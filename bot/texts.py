@@ -20,6 +20,13 @@ class _Default(dict):
 _TEXT_MEMO: dict[tuple, str] = {}
 
 
+def _plain(value: object) -> object:
+    """Whole numbers read as whole ("8 years", not "8.0 years"); other values as they are."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
 def text(key: str, **values: object) -> str:
     """Render the check/reason template ``key`` (from ``texts.yaml: checks``)."""
     memo_key = (key, *values.items())
@@ -28,7 +35,7 @@ def text(key: str, **values: object) -> str:
     except (KeyError, TypeError):
         pass
     template = _texts()["checks"][key]
-    out = template.format_map(_Default(values)) if values else template
+    out = template.format_map(_Default({k: _plain(v) for k, v in values.items()})) if values else template
     if len(_TEXT_MEMO) < 50_000:
         with contextlib.suppress(TypeError):  # unhashable value: just do not memoise
             _TEXT_MEMO[memo_key] = out
@@ -43,7 +50,7 @@ def phrase(group: str, key: str, **values: object) -> str:
     except (KeyError, TypeError):
         pass
     template = _texts()[group][key]
-    out = template.format_map(_Default(values)) if values else template
+    out = template.format_map(_Default({k: _plain(v) for k, v in values.items()})) if values else template
     if len(_TEXT_MEMO) < 50_000:
         with contextlib.suppress(TypeError):
             _TEXT_MEMO[memo_key] = out

@@ -34,7 +34,7 @@ from scripts.runtime_config import database_url, write_runtime_files  # noqa: E4
 BIN = Path(sys.executable).parent
 SPACY_PIPELINE = ROOT / "build" / "spacy_pipeline"
 MODELS = ROOT / "models"
-LOGS = ROOT / "var" / "log"
+LOGS = Path(os.environ.get("HKTA_LOG_DIR") or ROOT / "var" / "log")
 
 # Inputs whose change must rebuild the spaCy pipeline, and then retrain the model.
 PIPELINE_INPUTS = ("bot/nlp", "bot/rules/universities.yaml")
@@ -104,7 +104,7 @@ def ensure_model() -> Path:
         return model
     LOGS.mkdir(parents=True, exist_ok=True)
     log = LOGS / "train.log"
-    say(f"Training the model (data, domain or config changed), about 2 minutes; log: {log.relative_to(ROOT)}")
+    say(f"Training the model (data, domain or config changed), about 2 minutes; log: {log}")
     started = time.monotonic()
     with log.open("w") as handle:
         result = rasa(
@@ -113,7 +113,7 @@ def ensure_model() -> Path:
         )  # fmt: skip
     if result.returncode != 0 or not model.exists():
         tail = "\n".join(log.read_text(errors="replace").splitlines()[-25:])
-        fail("train", f"rasa train failed. The end of {log.relative_to(ROOT)}:\n{tail}")
+        fail("train", f"rasa train failed. The end of {log}:\n{tail}")
     say(f"Trained in {time.monotonic() - started:.0f} s: {model.name}")
     for old in sorted(MODELS.glob("hkta-*.tar.gz"), key=lambda p: p.stat().st_mtime)[:-3]:
         old.unlink()  # keep the three newest
@@ -269,7 +269,7 @@ The assistant is running.
   REST:       curl -s localhost:{rasa_port}/webhooks/rest/webhook -d '{{"sender": "me", "message": "hi"}}'
   Socket.IO:  http://localhost:{rasa_port}/socket.io (for the web widget)
   Terminal:   make shell  (in another terminal, or instead of make run)
-  Logs:       {LOGS.relative_to(ROOT)}/rasa.log, actions.log and web.log
+  Logs:       {LOGS}/rasa.log, actions.log and web.log
 Press Ctrl-C to stop.
 """,
         flush=True,

@@ -54,6 +54,7 @@ def wait_until_up(process: subprocess.Popen, port: int, timeout: float = 600) ->
 def running_assistant(tmp_path_factory):
     rasa_port, action_port, web_port = free_port(), free_port(), free_port()
     database = tmp_path_factory.mktemp("db") / "tracker.db"
+    logs = tmp_path_factory.mktemp("logs")
     env = dict(
         os.environ,
         RASA_PORT=str(rasa_port),
@@ -71,7 +72,7 @@ def running_assistant(tmp_path_factory):
     )
     try:
         wait_until_up(process, rasa_port)
-        yield process, rasa_port, database
+        yield process, rasa_port, database, logs
     finally:
         if process.poll() is None:  # a test failed before the Ctrl-C test: stop the servers it started
             process.send_signal(signal.SIGINT)
@@ -86,7 +87,7 @@ def texts(replies: list[dict]) -> str:
 
 
 def test_hi_gets_a_greeting_the_menu_and_the_privacy_notice(running_assistant):
-    _, port, _ = running_assistant
+    _, port, _, _ = running_assistant
     replies = texts(post(port, "e2e-first", "hi"))
     assert "guidance assistant for Hong Kong talent visas" in replies
     assert "privacy" in replies.lower()
@@ -94,7 +95,7 @@ def test_hi_gets_a_greeting_the_menu_and_the_privacy_notice(running_assistant):
 
 
 def test_the_privacy_notice_is_not_repeated_in_the_same_conversation(running_assistant):
-    _, port, database = running_assistant
+    _, port, database, _ = running_assistant
     post(port, "e2e-second", "hello")
     replies = texts(post(port, "e2e-second", "hey there"))
     assert "guidance assistant" in replies
@@ -157,7 +158,7 @@ def status_of(assessment: dict, scheme_id: str) -> str:
 
 
 def test_a_whole_interview_ends_with_the_assessment_payload(running_assistant):
-    _, port, _ = running_assistant
+    _, port, _, _ = running_assistant
     first = "I'm 32, Indian, master's in CS from HKUST, 8 years at Google, earn about 1.2m HKD"
     assessment, sent = interview(port, "e2e-interview", first)
     assert assessment["as_of"] == "2026-11-22"
@@ -171,7 +172,7 @@ def test_a_whole_interview_ends_with_the_assessment_payload(running_assistant):
 
 
 def test_correcting_the_income_after_the_result_recomputes_it(running_assistant):
-    _, port, _ = running_assistant
+    _, port, _, _ = running_assistant
     replies = post(port, "e2e-interview", "actually my income is HK$2.6m")
     payloads = [r["custom"]["assessment"] for r in replies if r.get("custom", {}).get("type") == "assessment"]
     assert "Updated: Income last year: HK$2,600,000." in texts(replies)
@@ -180,7 +181,7 @@ def test_correcting_the_income_after_the_result_recomputes_it(running_assistant)
 
 
 def test_delete_my_data_removes_the_conversation_from_the_database(running_assistant):
-    _, port, database = running_assistant
+    _, port, database, _ = running_assistant
     post(port, "e2e-erase", "I'm 44 and Norwegian")
     assert "Delete this conversation" in texts(post(port, "e2e-erase", "delete my data"))
     assert "I've deleted this conversation" in texts(post(port, "e2e-erase", "yes"))
@@ -193,8 +194,18 @@ def test_delete_my_data_removes_the_conversation_from_the_database(running_assis
     assert "privacy" in texts(post(port, "e2e-erase", "hi")).lower()
 
 
+def test_no_personal_detail_reaches_the_server_logs(running_assistant):
+    # Distinctive values the conversations above gave; none may be written to any log.
+    _, _, _, logs = running_assistant
+    said = ["IIT Bombay", "Norwegian", "Hindi", "1.2m HKD", "1,200,000", "HK$2.6m", "2600000"]
+    for log in logs.glob("*.log"):
+        content = log.read_text(errors="replace")
+        assert content, f"{log.name} is empty: nothing was checked"
+        assert [value for value in said if value in content] == [], log.name
+
+
 def test_ctrl_c_stops_both_servers_cleanly(running_assistant):
-    process, port, _ = running_assistant
+    process, port, _, _ = running_assistant
     process.send_signal(signal.SIGINT)
     assert process.wait(timeout=60) == 0
     with pytest.raises(OSError):

@@ -12,6 +12,7 @@ from actions.asking import ASK_ACTIONS
 from actions.assessment import ActionAssess
 from actions.corrections import ActionCorrectAnswer
 from actions.profile_form import ValidateProfileForm
+from actions.saved_results import ActionOpenResult, ActionSaveResult
 from actions.scheme_info import ActionAnswerSchemeQuestion
 from actions.summary import ActionShowAnswers
 from actions.what_if import ActionWhatIf
@@ -254,7 +255,7 @@ def test_erasing_deletes_the_records_and_marks_the_turn_for_the_tracker_store(
 ):
     url = f"sqlite:///{tmp_path}/data.db"
     monkeypatch.setenv("DATABASE_URL", url)
-    privacy._engine.cache_clear()
+    privacy.storage.cache_clear()
     migrate(url)
     code = save_assessment(
         storage_engine(url), "test-user", {"age": 32}, {"as_of": "2026-11-22", "rules_version": "x"}
@@ -263,7 +264,7 @@ def test_erasing_deletes_the_records_and_marks_the_turn_for_the_tracker_store(
     assert {"event": "slot", "name": "erase_requested", "value": True, "timestamp": None} in events
     assert "I've deleted this conversation" in texts(dispatcher)[0]
     assert load_assessment(storage_engine(url), code) is None
-    privacy._engine.cache_clear()
+    privacy.storage.cache_clear()
 
 
 def test_a_yes_to_another_question_is_left_to_the_rules(dispatcher):
@@ -278,3 +279,32 @@ def test_a_yes_to_another_question_is_left_to_the_rules(dispatcher):
     slots = {"requested_slot": "hk_study", "nationality": "GB"}
     tracker = make_tracker(slots, text="yes", intent="affirm", events=events)
     assert [e for e in run(ValidateProfileForm(), dispatcher, tracker) if e["name"] != "requested_slot"] == []
+
+
+@pytest.fixture
+def storage_db(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path}/data.db"
+    monkeypatch.setenv("DATABASE_URL", url)
+    privacy.storage.cache_clear()
+    migrate(url)
+    yield url
+    privacy.storage.cache_clear()
+
+
+def test_save_my_result_gives_a_code_that_reopens_it(dispatcher, storage_db):
+    slots = {"nationality": "GB", "age": 30, "annual_income_hkd": 3_000_000, "good_character": True}
+    run(ActionSaveResult(), dispatcher, make_tracker(slots))
+    (message,) = texts(dispatcher)
+    code = message.split("reference code is ")[1].split(".")[0]
+    assert len(code) == 10
+    later = CollectingDispatcher()
+    typed = f"open result {code[:5].lower()}-{code[5:].lower()}"
+    run(ActionOpenResult(), later, make_tracker(text=typed, intent="open_result"))
+    assert "Here is the result you saved on" in later.messages[0]["text"]
+    payload = next(m["custom"] for m in later.messages if m.get("custom"))
+    assert next(s for s in payload["assessment"]["schemes"] if s["id"] == "ttps_a")["status"] == "eligible"
+
+
+def test_an_unknown_code_is_answered_kindly(dispatcher, storage_db):
+    run(ActionOpenResult(), dispatcher, make_tracker(text="open result 2345678923", intent="open_result"))
+    assert "couldn't find a saved result" in texts(dispatcher)[0]

@@ -1,0 +1,71 @@
+""" "Save my result" gives a short reference code; the code reopens the result later, on any channel."""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy import exc
+
+from actions.answers import answers_from, as_of
+from actions.privacy import storage
+from bot.conversation.interview import profile, profile_data
+from bot.conversation.presenting import format_date, render_assessment, say
+from bot.engine import assess
+from bot.storage import load_assessment, normalise_reference_code, save_assessment
+
+logger = logging.getLogger(__name__)
+
+
+def code_in(text: str) -> str | None:
+    """A reference code in a message, as people retype it: any case, whole or in up to three pieces
+    ("7KQ2M X8PZ4", "7kq-2mx-8pz4")."""
+    tokens = re.findall(r"[A-Za-z0-9-]+", text)
+    for pieces in (1, 2, 3):
+        for start in range(len(tokens) - pieces + 1):
+            code = normalise_reference_code("".join(tokens[start : start + pieces]))
+            if code:
+                return code
+    return None
+
+
+class ActionSaveResult(Action):
+    def name(self) -> str:
+        return "action_save_result"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        answers = answers_from(tracker)
+        assessment = assess(profile(answers), as_of())
+        try:
+            code = save_assessment(storage(), tracker.sender_id, profile_data(answers), assessment)
+        except exc.SQLAlchemyError as error:
+            logger.error("saving a result failed: %s", type(error).__name__)
+            dispatcher.utter_message(text=say("saved", "failed"))
+            return []
+        dispatcher.utter_message(text=say("saved", "code", code=code))
+        return []
+
+
+class ActionOpenResult(Action):
+    def name(self) -> str:
+        return "action_open_result"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        code = code_in(tracker.latest_message.get("text") or "")
+        saved = load_assessment(storage(), code) if code else None
+        if saved is None:
+            dispatcher.utter_message(text=say("saved", "not_found"))
+            return []
+        assessment = saved["assessment"]
+        dispatcher.utter_message(text=say("saved", "opened", day=format_date(saved["created_at"][:10])))
+        for message in render_assessment(assessment):
+            dispatcher.utter_message(text=message)
+        dispatcher.utter_message(json_message={"type": "assessment", "assessment": assessment})
+        return []
