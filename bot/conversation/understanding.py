@@ -18,6 +18,7 @@ from typing import Any
 
 from bot import normalise
 from bot.conversation.interview import SKIPPED, Question, question_for_field, questions, statements
+from bot.nlp.lexicon import country_demonyms
 from bot.profile import DEGREE_LEVELS
 from bot.universities import match_university
 
@@ -45,8 +46,22 @@ LANGUAGE_CUES = (
     "native",
     "mother tongue",
 )
+# A country's *name* is a nationality only with one of these right beside it ("from India", "UK
+# passport"); a demonym ("Indian") always is. So "3 years in Hong Kong" or "an offer from a HK bank"
+# say nothing about nationality.
+NATIONALITY_BEFORE = ("from", "nationality", "nationality is", "citizen of", "national of")
+NATIONALITY_AFTER = (
+    "citizen",
+    "citizens",
+    "citizenship",
+    "passport",
+    "passport holder",
+    "national",
+    "nationality",
+)
 RESIDENCE_CUES = ("live in", "living in", "based in", "reside in", "residing in", "i stay in")
 GRADUATION_CUES = ("graduat", "class of", "finished my", "completed my")
+DEMONYMS = {demonym.lower() for demonym in country_demonyms()} | {"prc", "mainland"}
 CHINESE_LANGUAGES = {"chinese", "mandarin", "cantonese", "putonghua"}
 NONE_WORDS = {"none", "zero", "no", "nope", "nil", "nothing", "0", "not any", "never"}
 GBA_CUES = ("gba", "greater bay", "campus", "shenzhen", "zhuhai", "guangzhou", "dongguan", "foshan")
@@ -197,7 +212,7 @@ def _read_entity(
         country = normalise.parse_country(value)
         if country and _has_cue(_clause_before(text, start), RESIDENCE_CUES):
             result.set("mainland_resident", country == "CN")
-        else:
+        elif asked_kind == "country" or _names_a_nationality(text, start, end, value):
             result.set("nationality", country)
     elif label == "degree":
         level = normalise.parse_degree_level(value)
@@ -249,6 +264,15 @@ def yes_or_no(text: str, intent: str | None) -> bool | None:
     if text.strip().startswith("/") and intent in ("affirm", "deny"):
         return intent == "affirm"
     return None
+
+
+def _names_a_nationality(text: str, start: int, end: int, value: str) -> bool:
+    words = value.lower().split()
+    if any(word in DEMONYMS for word in words) or any(cue in words for cue in NATIONALITY_AFTER):
+        return True
+    before = " ".join(re.findall(r"[a-z']+", text[:start].lower())[-2:])
+    after = " ".join(re.findall(r"[a-z']+", text[end:].lower())[:2])
+    return before.endswith(NATIONALITY_BEFORE) or after.startswith(NATIONALITY_AFTER)
 
 
 def _read_whole_answer(

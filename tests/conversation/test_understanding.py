@@ -164,3 +164,24 @@ def test_understanding_never_fails_on_any_text(text, asked, intent):
 def test_a_word_for_both_a_language_and_a_nationality_is_read_by_its_context(read):
     assert read("I'm 44 and Norwegian").answers == {"age": 44, "nationality": "NO"}
     assert read("I speak Norwegian and English").answers["languages_other"] == ["norwegian"]
+
+
+@pytest.mark.parametrize(
+    ("text", "nationality"),
+    [
+        ("I'm from India", "IN"),
+        ("Indian", "IN"),
+        ("PRC passport", "CN"),
+        ("I am Canadian", "CA"),
+        ("UK citizen", "GB"),
+    ],
+)
+def test_nationality_from_a_demonym_or_a_cue(read, text, nationality):
+    assert read(text).answers.get("nationality") == nationality
+
+
+@pytest.mark.parametrize(
+    "text", ["I have an offer from a HK bank", "3 years in hong kong", "I worked in Singapore"]
+)
+def test_a_place_mentioned_in_passing_is_not_a_nationality(read, text):
+    assert "nationality" not in read(text).answers
