@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import socket
+import warnings
 from urllib.parse import urlsplit
 
 import pytest
@@ -13,6 +14,16 @@ import pytest
 os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
+
+# Rasa 3.6's dependencies warn once, at first import, about their own deprecated APIs (pkg_resources,
+# namespace packages, slot auto-fill). That happens before pytest's filters apply, so import them here,
+# quietly: the warnings are about Rasa's code, not ours, and would otherwise fill every test summary.
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    import pkg_resources  # noqa: F401
+    import rasa.core.tracker_store
+    import rasa.shared.core.domain
+    import rasa.shared.utils.validation  # noqa: F401
 
 DEFAULT_TEST_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/test"
 DEFAULT_TEST_REDIS_URL = "redis://127.0.0.1:6379/15"
