@@ -72,7 +72,7 @@ if [ ! -x "$venv/bin/python" ]; then
 fi
 
 say "Installing pinned dependencies (Rasa, TensorFlow, spaCy...). First time: a few minutes and about 3 GB."
-"$venv/bin/python" -m pip install --disable-pip-version-check --progress-bar off -q \
+"$venv/bin/python" -m pip install --disable-pip-version-check --progress-bar off -qq \
   -r requirements.txt -c constraints.txt \
   || fail "pip could not install the pinned dependencies (see the messages above). Check your network or proxy."
 "$venv/bin/python" -m pip install --disable-pip-version-check -q --no-deps --no-build-isolation -e . \
