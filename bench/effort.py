@@ -90,7 +90,7 @@ class InProcess:
     def group_reply(self, persona: dict, group: groups.GroupQuestion) -> str:
         """What the persona would say to a group question, from its answers to the single questions."""
         truths = []
-        thresholds = groups.qmas_thresholds(AS_OF)
+        thresholds = groups.thresholds(group.group, AS_OF)
         for field in group.members:
             question = question_for_field(field)
             reply = persona["answers"].get(question.slot, "skip")
@@ -163,7 +163,7 @@ class OverRest:
             if any(r.get("custom", {}).get("type") == "assessment" for r in replies):
                 return sent, questions
             asked = [self.questions[r["text"]] for r in replies if r.get("text") in self.questions]
-            grouped = [r for r in replies if r.get("text", "").startswith(self._group_openings())]
+            grouped = [r for r in replies if r.get("text", "")[:30] in self._group_openings()]
             if grouped:
                 reply = self._group_reply(persona, grouped[-1]["text"])
                 questions.append("group")
@@ -175,28 +175,25 @@ class OverRest:
         raise RuntimeError(f"{persona['name']}: no result after {MAX_MESSAGES} messages")
 
     @staticmethod
-    def _group_openings() -> tuple[str, ...]:
+    def _group_openings() -> dict[str, str]:
+        """How each group question begins -> the group's name."""
         from bot.conversation.presenting import texts
 
         words = texts()["groups"]
-        return (words["prerequisites"][:30], words["stem"][:30], words["checklist_heading"][:30])
+        openings = {words["prerequisites"][:30]: "prerequisites", words["stem"][:30]: "stem"}
+        openings.update({heading[:30]: name for name, heading in words["headings"].items()})
+        return openings
 
     def _group_reply(self, persona: dict, text: str) -> str:
         """Answer a group question over REST the way the in-process run does."""
-        openings = self._group_openings()
-        if text.startswith(openings[2]):
-            checklist = next(g for g in groups.groups() if g.kind == "checklist")
-            by_line = {
-                groups.option_line(f, AS_OF): f
-                for f in checklist.members
-                if f in groups.qmas_thresholds(AS_OF)
-            }
+        name = self._group_openings()[text[:30]]
+        group = next(g for g in groups.groups() if g.name == name)
+        if group.kind == "checklist":
+            by_line = {groups.option_line(f, AS_OF): f for f in group.members}
             fields = [by_line[line.split(". ", 1)[1]] for line in text.splitlines()[1:]]
         else:
-            name = "prerequisites" if text.startswith(openings[0]) else "stem"
-            fields = list(next(g for g in groups.groups() if g.name == name).members)
-        group = groups.GroupQuestion(groups.group_of(fields[0]), tuple(fields), text, ())
-        return self.local.group_reply(persona, group)
+            fields = list(group.members)
+        return self.local.group_reply(persona, groups.GroupQuestion(group, tuple(fields), text, ()))
 
 
 def main() -> int:

@@ -113,12 +113,13 @@ GROUP_TEXTS = yaml.safe_load((ROOT / "bot" / "conversation" / "texts.yaml").read
 GROUP_QUESTIONS = {  # how each group question begins -> its name
     GROUP_TEXTS["prerequisites"][:30]: "prerequisites",
     GROUP_TEXTS["stem"][:30]: "stem",
-    GROUP_TEXTS["checklist_heading"][:30]: "qmas_work",
+    **{heading[:30]: name for name, heading in GROUP_TEXTS["headings"].items()},
 }
 APPLICANT = {  # a software engineer from India; anything not here is skipped
     "prerequisites": "yes",
     "stem": "yes",
     "qmas_work": "1 and 2",  # 3+ years at a multinational, 3+ years in tech
+    "special_routes": "none",
     "bachelor_institution": "IIT Bombay",
     "bachelor_graduation_year": "2016",
     "bachelor_stem": "yes",

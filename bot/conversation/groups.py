@@ -27,6 +27,7 @@ class Group:
     name: str
     kind: str
     members: tuple[str, ...]
+    threshold_rules: tuple[tuple[str, tuple[str, str]], ...] = ()  # field -> (scheme file, rule key)
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,15 @@ class GroupQuestion:
 
 @cache
 def groups() -> tuple[Group, ...]:
-    return tuple(Group(g["name"], g["kind"], tuple(g["members"])) for g in _data().get("groups", ()))
+    return tuple(
+        Group(
+            g["name"],
+            g["kind"],
+            tuple(g["members"]),
+            tuple((field, tuple(rule)) for field, rule in g.get("thresholds", {}).items()),
+        )
+        for g in _data().get("groups", ())
+    )
 
 
 def group_of(field: str) -> Group | None:
@@ -61,6 +70,17 @@ def qmas_thresholds(as_of: dt.date) -> dict[str, Any]:
     return thresholds
 
 
+def thresholds(group: Group, as_of: dt.date) -> dict[str, Any]:
+    """Each member's threshold from the rules in force: a named rule, else its QMAS criterion; True for
+    a plain yes/no line."""
+    from_qmas = qmas_thresholds(as_of)
+    named = {}
+    for field, (scheme, key) in group.threshold_rules:
+        versions = rules()[scheme][key]
+        named[field] = (select(versions, as_of) or versions[0])["value"]
+    return {m: named.get(m, from_qmas.get(m, True)) for m in group.members}
+
+
 def ask(field: str, pending: Iterable[str], declined: Iterable[str], as_of: dt.date) -> GroupQuestion | None:
     """The group question to ask instead of ``field``'s own, if two or more of its members are pending."""
     group = group_of(field)
@@ -68,9 +88,6 @@ def ask(field: str, pending: Iterable[str], declined: Iterable[str], as_of: dt.d
         return None
     pending = set(pending)
     members = tuple(m for m in group.members if m in pending)
-    if group.kind == "checklist":
-        thresholds = qmas_thresholds(as_of)
-        members = tuple(m for m in members if m in thresholds)
     if len(members) < 2:
         return None
     words = texts()["groups"]
@@ -78,19 +95,15 @@ def ask(field: str, pending: Iterable[str], declined: Iterable[str], as_of: dt.d
         yes_no = [{"title": "Yes", "payload": "/affirm"}, {"title": "No", "payload": "/deny"},
                   {"title": "Not sure / skip", "payload": "/skip"}]  # fmt: skip
         return GroupQuestion(group, members, words[group.name], tuple(yes_no))
-    options = [
-        f"{n}. "
-        + words["options"][m].format(years=format_number(thresholds[m]), amount=format_amount(thresholds[m]))
-        for n, m in enumerate(members, start=1)
-    ]
-    text = "\n".join([words["checklist_heading"], *options])
+    options = [f"{n}. {option_line(m, as_of)}" for n, m in enumerate(members, start=1)]
+    text = "\n".join([words["headings"][group.name], *options])
     none = {"title": words["checklist_none_button"], "payload": "/deny"}
     return GroupQuestion(group, members, text, (none,))
 
 
 def option_line(field: str, as_of: dt.date) -> str:
     """A checklist line, with its threshold from the rules in force: "3+ years at a multinational..."."""
-    threshold = qmas_thresholds(as_of)[field]
+    threshold = thresholds(group_of(field), as_of)[field]
     template = texts()["groups"]["options"][field]
     return template.format(years=format_number(threshold), amount=format_amount(threshold))
 
@@ -107,10 +120,10 @@ def read(
         chosen = set()
     if chosen is None:
         return None
-    thresholds = qmas_thresholds(as_of)
+    limits = thresholds(next(g for g in groups() if g.name == asked["name"]), as_of)
     answers = {}
     for n, member in enumerate(members, start=1):
-        threshold = thresholds.get(member, True)
+        threshold = limits.get(member, True)
         if threshold is True:
             answers[member] = n in chosen
         else:

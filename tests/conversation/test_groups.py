@@ -59,3 +59,15 @@ def test_yes_answers_a_yes_together_question_and_no_splits_it():
     assert (
         groups.ask("good_character", ["good_character", "self_supporting"], ["prerequisites"], AS_OF) is None
     )
+
+
+def test_the_rarer_routes_are_one_checklist_with_the_new_cies_threshold_from_its_rules():
+    fields = ["parent_hk_permanent_resident", "exceptional_achievement", "net_assets_hkd"]
+    question = groups.ask("parent_hk_permanent_resident", fields, [], AS_OF)
+    assert question.text.splitlines()[0].startswith("Do any of these apply to you?")
+    assert "HK$30,000,000 or more" in question.text
+    assert groups.read(question.as_slot(), "none", False, False, AS_OF) == {
+        "parent_hk_permanent_resident": False,
+        "exceptional_achievement": False,
+        "net_assets_hkd": {"below": 30_000_000},
+    }
