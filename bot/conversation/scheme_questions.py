@@ -90,6 +90,8 @@ def _about(scheme_id: str, topic: str, as_of: dt.date) -> list[str]:
         return _fees(scheme_id, name, as_of)
     if topic == "processing":
         return _processing(scheme_id, name)
+    if topic == "documents":  # we hold no document lists: the official page is the place, never a guess
+        return [say("scheme_info", "documents", name=name, url=url)]
     if topic == "stay" and facts.get("first_stay_months"):
         lines = [say("scheme_info", "stay", name=name, months=facts["first_stay_months"])]
         if facts.get("extension_pattern"):

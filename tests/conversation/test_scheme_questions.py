@@ -75,3 +75,11 @@ def test_a_comparison_shows_each_scheme_with_its_own_source():
 
 def test_no_scheme_named_means_no_answer():
     assert answer("what's the weather", AS_OF) is None
+
+
+def test_documents_are_left_to_the_official_page_not_guessed():
+    (message,) = answer("what documents do i need for ttps c", AS_OF)
+    assert message == (
+        "The documents Top Talent Pass Scheme (TTPS) Category C asks for are listed on its official page, "
+        "with the forms: https://www.immd.gov.hk/eng/services/visas/TTPS.html"
+    )
