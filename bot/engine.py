@@ -447,6 +447,16 @@ def _ttps_common(p: Profile, as_of: dt.date, sid: str, cfg: dict, name: str) -> 
     return checks
 
 
+def _ttps_graduate_checks(p: Profile, as_of: dt.date, sid: str, cfg: dict, cat: dict) -> list[Check]:
+    """Categories B and C: the common checks, then a bachelor's degree from an eligible university."""
+    checks = _ttps_common(p, as_of, sid, cfg, cat["name"])
+    checks.append(check_first_degree(p, f"{sid}.degree", cfg["source"]))
+    checks.append(
+        check_eligible_university(p.bachelor_institution, as_of, f"{sid}.university", "bachelor_institution")
+    )
+    return checks
+
+
 def _ttps_extra(p: Profile, cfg: dict, cat: dict, as_of: dt.date, quota: Any) -> dict:
     return {
         "job_offer_required": False,
@@ -506,11 +516,7 @@ def assess_ttps_a(p: Profile, as_of: dt.date) -> dict:
 def assess_ttps_b(p: Profile, as_of: dt.date) -> dict:
     cfg = rules()["ttps"]
     cat = cfg["categories"]["ttps_b"]
-    checks = _ttps_common(p, as_of, "ttps_b", cfg, cat["name"])
-    checks.append(check_first_degree(p, "ttps_b.degree", cfg["source"]))
-    checks.append(
-        check_eligible_university(p.bachelor_institution, as_of, "ttps_b.university", "bachelor_institution")
-    )
+    checks = _ttps_graduate_checks(p, as_of, "ttps_b", cfg, cat)
     entry = select(cat["min_years_in_window"], as_of) or cat["min_years_in_window"][0]
     years = p.work_experience_last_5_years
     met = at_least(years, entry["value"])
@@ -542,11 +548,7 @@ def assess_ttps_b(p: Profile, as_of: dt.date) -> dict:
 def assess_ttps_c(p: Profile, as_of: dt.date) -> dict:
     cfg = rules()["ttps"]
     cat = cfg["categories"]["ttps_c"]
-    checks = _ttps_common(p, as_of, "ttps_c", cfg, cat["name"])
-    checks.append(check_first_degree(p, "ttps_c.degree", cfg["source"]))
-    checks.append(
-        check_eligible_university(p.bachelor_institution, as_of, "ttps_c.university", "bachelor_institution")
-    )
+    checks = _ttps_graduate_checks(p, as_of, "ttps_c", cfg, cat)
     win = select(cat["max_years_since_graduation_year"], as_of) or cat["max_years_since_graduation_year"][0]
     year = p.bachelor_graduation_year
     if year is None:
