@@ -21,6 +21,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.answers import answers_from, as_of, latest_entities, latest_intent
 from actions.asking import ASKED_GROUP_SLOT, DECLINED_GROUPS_SLOT, REFINING_SLOT
+from actions.consent import consent_events
 from bot.conversation import groups
 from bot.conversation.interview import (
     SKIPPED,
@@ -63,6 +64,8 @@ class InterviewFormValidation(FormValidationAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         events = self.answer_events(dispatcher, tracker)
+        if any(e.get("event") == "slot" and question_for_slot(e.get("name") or "") for e in events):
+            events += consent_events(tracker, domain)  # answering after the notice is agreeing to it
         tracker.add_slots(events)
         next_slot = await self.next_requested_slot(dispatcher, tracker, domain)
         return events + ([next_slot] if next_slot else [])

@@ -7,6 +7,7 @@ from rasa_sdk.events import ActiveLoop, AllSlotsReset, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 PRIVACY_SLOT = "privacy_notice_shown"
+CONSENT_SLOT = "privacy_consent_recorded"  # see actions/consent.py
 
 
 class ActionShowPrivacyNoticeOnce(Action):
@@ -26,7 +27,7 @@ class ActionShowPrivacyNoticeOnce(Action):
 
 class ActionStartOver(Action):
     """Clears every answer once the user has confirmed, and leaves any interview; the privacy notice
-    stays acknowledged."""
+    and the consent to it stay acknowledged."""
 
     def name(self) -> str:
         return "action_start_over"
@@ -35,6 +36,7 @@ class ActionStartOver(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         events: list[dict[str, Any]] = [ActiveLoop(None), AllSlotsReset()]
-        if tracker.get_slot(PRIVACY_SLOT):
-            events.append(SlotSet(PRIVACY_SLOT, True))
+        for kept in (PRIVACY_SLOT, CONSENT_SLOT):
+            if tracker.get_slot(kept):
+                events.append(SlotSet(kept, True))
         return events

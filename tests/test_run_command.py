@@ -159,7 +159,7 @@ def status_of(assessment: dict, scheme_id: str) -> str:
 
 
 def test_a_whole_interview_ends_with_the_assessment_payload(running_assistant):
-    _, port, _, _ = running_assistant
+    _, port, database, _ = running_assistant
     first = "I'm 32, Indian, master's in CS from HKUST, 8 years at Google, earn about 1.2m HKD"
     assessment, sent = interview(port, "e2e-interview", first)
     assert assessment["as_of"] == "2026-11-22"
@@ -170,6 +170,11 @@ def test_a_whole_interview_ends_with_the_assessment_payload(running_assistant):
     assert status_of(assessment, "ttps_a") == "not_eligible"  # HK$1.2m is under HK$2.5m
     assert status_of(assessment, "iang") == "not_eligible"  # never studied in Hong Kong
     assert sent <= 20
+    # Answering after the privacy notice recorded consent to it, once, under a hashed sender id.
+    with sqlite3.connect(database) as connection:
+        consents = connection.execute("SELECT sender_hash, notice_version FROM consents").fetchall()
+    assert len(consents) == 1
+    assert consents[0][0] != "e2e-interview" and consents[0][1].startswith("sha256:")
 
 
 def test_correcting_the_income_after_the_result_recomputes_it(running_assistant):
