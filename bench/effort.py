@@ -180,7 +180,7 @@ class OverRest:
         from bot.conversation.presenting import texts
 
         words = texts()["groups"]
-        openings = {words["prerequisites"][:30]: "prerequisites", words["stem"][:30]: "stem"}
+        openings = {words["prerequisites"][:30]: "prerequisites"}
         openings.update({heading[:30]: name for name, heading in words["headings"].items()})
         return openings
 

@@ -851,6 +851,8 @@ def assess_techtas(p: Profile, as_of: dt.date) -> dict:
     met = t_or(post, bach)
     missing: list[str] = []
     if met is None:
+        # Only the answers of a route still open: a bachelor's holder is not asked about a master's.
+        open_routes = {"postgraduate": post is None, "bachelor": bach is None}
         for f in (
             "degree_level",
             "postgraduate_stem",
@@ -859,6 +861,9 @@ def assess_techtas(p: Profile, as_of: dt.date) -> dict:
             "bachelor_institution",
             "work_experience_years",
         ):
+            route = f.split("_", 1)[0]
+            if route in open_routes and not open_routes[route]:
+                continue
             value = getattr(p, f)
             if value is None or (f.endswith("institution") and not unis.techtas_stem_top100(value)):
                 missing.append(f)

@@ -112,14 +112,13 @@ QUESTIONS = {
 GROUP_TEXTS = yaml.safe_load((ROOT / "bot" / "conversation" / "texts.yaml").read_text())["groups"]
 GROUP_QUESTIONS = {  # how each group question begins -> its name
     GROUP_TEXTS["prerequisites"][:30]: "prerequisites",
-    GROUP_TEXTS["stem"][:30]: "stem",
     **{heading[:30]: name for name, heading in GROUP_TEXTS["headings"].items()},
 }
 APPLICANT = {  # a software engineer from India; anything not here is skipped
     "prerequisites": "yes",
-    "stem": "yes",
+    "stem": "both",
     "qmas_work": "1 and 2",  # 3+ years at a multinational, 3+ years in tech
-    "special_routes": "none",
+    "circumstances": "none",
     "bachelor_institution": "IIT Bombay",
     "bachelor_graduation_year": "2016",
     "bachelor_stem": "yes",

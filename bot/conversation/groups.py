@@ -135,7 +135,7 @@ def _chosen_numbers(text: str, options: int) -> set[int] | None:
     lowered = text.lower()
     if re.search(r"\b(none|nothing|neither|no one|not any)\b", lowered):
         return set()
-    if re.search(r"\ball( of them| of these)?\b", lowered):
+    if re.search(r"\b(all( of them| of these)?|both)\b", lowered):
         return set(range(1, options + 1))
     numbers = {int(n) for n in re.findall(r"\b\d\b", lowered)}
     if numbers and numbers <= set(range(1, options + 1)):

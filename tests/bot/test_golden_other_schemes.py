@@ -184,6 +184,14 @@ def test_techtas_bachelor_needs_one_year_of_work():
     assert status(run({**base, "work_experience_years": 0.5}), "techtas") == "not_eligible"
 
 
+def test_techtas_asks_a_bachelors_holder_only_about_the_bachelors_route():
+    a = run({"degree_level": "bachelor", "bachelor_stem": None, "postgraduate_stem": None,
+             "postgraduate_institution": None, **OFFER})  # fmt: skip
+    missing = scheme(a, "techtas")["missing"]
+    assert "bachelor_stem" in missing
+    assert not {"postgraduate_stem", "postgraduate_institution"} & set(missing)
+
+
 def test_techtas_non_rd_job_needs_job_offer():
     a = run({"job_offer": {"has_offer": True, "market_pay": True, "techtas_rd": False}})
     assert status(a, "techtas") == "needs_job_offer"

@@ -61,13 +61,37 @@ def test_yes_answers_a_yes_together_question_and_no_splits_it():
     )
 
 
-def test_the_rarer_routes_are_one_checklist_with_the_new_cies_threshold_from_its_rules():
-    fields = ["parent_hk_permanent_resident", "exceptional_achievement", "net_assets_hkd"]
-    question = groups.ask("parent_hk_permanent_resident", fields, [], AS_OF)
+def test_the_circumstances_are_one_checklist_with_the_new_cies_threshold_from_its_rules():
+    fields = [
+        "job_offer.has_offer",
+        "hk_study",
+        "parent_hk_permanent_resident",
+        "exceptional_achievement",
+        "net_assets_hkd",
+    ]
+    question = groups.ask("job_offer.has_offer", fields, [], AS_OF)
     assert question.text.splitlines()[0].startswith("Do any of these apply to you?")
     assert "HK$30,000,000 or more" in question.text
     assert groups.read(question.as_slot(), "none", False, False, AS_OF) == {
+        "job_offer.has_offer": False,
+        "hk_study": False,
         "parent_hk_permanent_resident": False,
         "exceptional_achievement": False,
         "net_assets_hkd": {"below": 30_000_000},
+    }
+    chosen = groups.read(question.as_slot(), "1 and 2", False, False, AS_OF)
+    assert chosen["job_offer.has_offer"] is True and chosen["hk_study"] is True
+    assert chosen["parent_hk_permanent_resident"] is False
+
+
+def test_which_degrees_are_stem_is_one_checklist_answered_by_numbers_both_or_none():
+    asked = groups.ask("bachelor_stem", ["bachelor_stem", "postgraduate_stem"], [], AS_OF).as_slot()
+    assert groups.read(asked, "both", False, False, AS_OF) == {"bachelor_stem": True, "postgraduate_stem": True}
+    assert groups.read(asked, "only 2", False, False, AS_OF) == {
+        "bachelor_stem": False,
+        "postgraduate_stem": True,
+    }
+    assert groups.read(asked, "neither", False, False, AS_OF) == {
+        "bachelor_stem": False,
+        "postgraduate_stem": False,
     }
