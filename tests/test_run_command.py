@@ -117,7 +117,7 @@ GROUP_QUESTIONS = {  # how each group question begins -> its name
 APPLICANT = {  # a software engineer from India; anything not here is skipped
     "prerequisites": "yes",
     "stem": "both",
-    "qmas_work": "1 and 2",  # 3+ years at a multinational, 3+ years in tech
+    "work": "1, 2 and 3",  # 3 of the last 5 years, 3+ years at a multinational, 3+ years in tech
     "circumstances": "none",
     "bachelor_institution": "IIT Bombay",
     "bachelor_graduation_year": "2016",

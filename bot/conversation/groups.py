@@ -2,7 +2,7 @@
 
 A group is asked when two or more of its members are still needed. "all_yes" groups pair yes/no
 questions that usually share an answer (a clean record and self-support); a "no" splits them. The
-"qmas_work" checklist asks the QMAS work and business criteria as numbered options, with the
+"work" checklist asks recent work and the QMAS work and business criteria as numbered options, with the
 thresholds of the checklist in force on the date asked, and records each answer as "at least" or
 "below" that threshold, which is all the rules need and all the user said.
 """
@@ -27,7 +27,7 @@ class Group:
     name: str
     kind: str
     members: tuple[str, ...]
-    threshold_rules: tuple[tuple[str, tuple[str, str]], ...] = ()  # field -> (scheme file, rule key)
+    threshold_rules: tuple[tuple[str, tuple[str, ...]], ...] = ()  # field -> (scheme file, key, ...)
 
 
 @dataclass(frozen=True)
@@ -75,8 +75,10 @@ def thresholds(group: Group, as_of: dt.date) -> dict[str, Any]:
     a plain yes/no line."""
     from_qmas = qmas_thresholds(as_of)
     named = {}
-    for field, (scheme, key) in group.threshold_rules:
-        versions = rules()[scheme][key]
+    for field, path in group.threshold_rules:
+        versions = rules()
+        for key in path:  # the scheme file, then keys down to the dated rule
+            versions = versions[key]
         named[field] = (select(versions, as_of) or versions[0])["value"]
     return {m: named.get(m, from_qmas.get(m, True)) for m in group.members}
 

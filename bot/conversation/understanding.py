@@ -350,9 +350,30 @@ def understand(
         _languages(normalise.parse_languages(" ".join(languages)), result, complete=answering_languages)
 
     _read_statements(text, result)
+    _read_listed_age(text, ordered, result)
     if asked and asked.slot not in result.answers:
         _read_whole_answer(text, intent, asked, as_of, result)
     return result
+
+
+# A two-digit number standing alone between commas in a list of details: "British, 52, LSE bachelor's".
+LISTED_NUMBER = re.compile(r"(?:^|[,;])\s*(\d{2})\s*(?=[,;]|$)")
+
+
+def _read_listed_age(text: str, entities: Iterable[Mapping[str, Any]], result: Understood) -> None:
+    """An age given bare in a list of details. Only when the message gave other details too (so it is
+    such a list), exactly one number stands alone, and no entity covers it; the age is confirmed back."""
+    if "age" in result.answers or not result.answers:
+        return
+    spans = [(int(e.get("start") or 0), int(e.get("end") or 0)) for e in entities]
+    alone = [
+        m for m in LISTED_NUMBER.finditer(text)
+        if not any(start < m.end(1) and m.start(1) < end for start, end in spans)
+    ]  # fmt: skip
+    if len(alone) == 1:
+        age = normalise.parse_age(alone[0].group(1))
+        if age is not None:
+            result.set("age", age)
 
 
 def _read_statements(text: str, result: Understood) -> None:

@@ -6,6 +6,7 @@ from bot.conversation.presenting import format_value
 from tests.conversation.conftest import AS_OF
 
 WORK = [
+    "work_experience_last_5_years",
     "multinational_years",
     "specified_field_years",
     "international_years",
@@ -14,18 +15,20 @@ WORK = [
 ]
 
 
-def test_the_qmas_work_criteria_are_one_checklist_with_the_thresholds_of_the_rules():
-    question = groups.ask("multinational_years", WORK, [], AS_OF)
+def test_work_history_is_one_checklist_with_the_thresholds_of_the_rules():
+    question = groups.ask("work_experience_last_5_years", WORK, [], AS_OF)
     lines = question.text.splitlines()
-    assert lines[1] == "1. 3+ years at a multinational or well-known company (listed, Fortune Global 500...)"
-    assert lines[3] == "3. 2+ years of international work"
-    assert "HK$5,000,000 or more profit" in lines[4]
-    assert len(lines) == 6
+    assert lines[1] == "1. I worked full time for 3 or more of the last 5 years"  # TTPS B's rule
+    assert lines[2] == "2. 3+ years at a multinational or well-known company (listed, Fortune Global 500...)"
+    assert lines[4] == "4. 2+ years of international work"
+    assert "HK$5,000,000 or more profit" in lines[5]
+    assert len(lines) == 7
 
 
 def test_checklist_numbers_answer_every_line_as_at_least_or_below():
-    asked = groups.ask("multinational_years", WORK, [], AS_OF).as_slot()
-    assert groups.read(asked, "1 and 3", False, False, AS_OF) == {
+    asked = groups.ask("work_experience_last_5_years", WORK, [], AS_OF).as_slot()
+    assert groups.read(asked, "2 and 4", False, False, AS_OF) == {
+        "work_experience_last_5_years": {"below": 3},
         "multinational_years": {"at_least": 3},
         "specified_field_years": {"below": 3},
         "international_years": {"at_least": 2},
@@ -86,7 +89,10 @@ def test_the_circumstances_are_one_checklist_with_the_new_cies_threshold_from_it
 
 def test_which_degrees_are_stem_is_one_checklist_answered_by_numbers_both_or_none():
     asked = groups.ask("bachelor_stem", ["bachelor_stem", "postgraduate_stem"], [], AS_OF).as_slot()
-    assert groups.read(asked, "both", False, False, AS_OF) == {"bachelor_stem": True, "postgraduate_stem": True}
+    assert groups.read(asked, "both", False, False, AS_OF) == {
+        "bachelor_stem": True,
+        "postgraduate_stem": True,
+    }
     assert groups.read(asked, "only 2", False, False, AS_OF) == {
         "bachelor_stem": False,
         "postgraduate_stem": True,

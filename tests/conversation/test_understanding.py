@@ -22,6 +22,34 @@ def test_one_message_with_many_details_fills_every_answer_it_mentions(read):
 
 
 @pytest.mark.parametrize(
+    ("text", "age"),
+    [
+        ("British, 52, net assets around HK$40 million, bachelor's from LSE", 52),
+        (
+            "Chinese passport, I live in Canada with permanent residence, 33, master's from Toronto",
+            33,
+        ),
+        ("American, 45, I earn USD 400k a year", 45),
+    ],
+)
+def test_a_bare_age_in_a_list_of_details_is_read(read, text, age):
+    assert read(text).answers["age"] == age
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "52",  # no other detail: not a list, and nothing was asked
+        "British, 52, 47, bachelor's",  # two bare numbers: which one is the age?
+        "bachelor's from Manchester, 18 years of work",  # the number belongs to a duration
+        "British, 12, bachelor's",  # not a plausible applicant's age
+    ],
+)
+def test_a_bare_number_is_not_taken_for_an_age_when_it_may_not_be_one(read, text):
+    assert "age" not in read(text).answers
+
+
+@pytest.mark.parametrize(
     ("text", "expected"),
     [
         ("HK$2.5m", 2_500_000),
