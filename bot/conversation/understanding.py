@@ -20,7 +20,7 @@ from bot import normalise
 from bot.conversation.interview import SKIPPED, Question, question_for_field, questions, statements
 from bot.nlp.lexicon import country_demonyms
 from bot.profile import DEGREE_LEVELS
-from bot.universities import match_university
+from bot.universities import is_ugc_funded, match_university
 
 # Words around an amount or a duration that say which answer it is (lower case, matched as words).
 MONEY_CUES = {
@@ -351,6 +351,7 @@ def understand(
 
     _read_statements(text, result)
     _read_listed_age(text, ordered, result)
+    _read_hong_kong_study(text, ordered, result, as_of)
     if asked and asked.slot not in result.answers:
         _read_whole_answer(text, intent, asked, as_of, result)
     return result
@@ -374,6 +375,29 @@ def _read_listed_age(text: str, entities: Iterable[Mapping[str, Any]], result: U
         age = normalise.parse_age(alone[0].group(1))
         if age is not None:
             result.set("age", age)
+
+
+FULL_TIME_CUES = ("full time", "full-time", "fulltime")
+
+
+def _read_hong_kong_study(
+    text: str, entities: Iterable[Mapping[str, Any]], result: Understood, as_of: dt.date
+) -> None:
+    """Study in Hong Kong described in passing: "my master's at HKU full time, graduated June 2026".
+
+    Only with a Hong Kong (UGC-funded) university named as the postgraduate one in this message: full
+    time in its clause is the local programme, and a graduation month after it is that degree's.
+    """
+    institution = result.answers.get("postgraduate_institution")
+    if result.answers.get("hk_study") is not True or not institution or not is_ugc_funded(institution):
+        return
+    for entity in entities:
+        start, end = int(entity.get("start") or 0), int(entity.get("end") or 0)
+        clause = _clause_around(text, start, end)
+        if entity.get("entity") == "university" and _has_cue(clause, FULL_TIME_CUES):
+            result.set("hk_study.programme", "full_time_local")
+        elif entity.get("entity") == "year" and _has_cue(clause, GRADUATION_CUES):
+            result.set("hk_study.graduation_date", parse_month(clause, as_of))
 
 
 def _read_statements(text: str, result: Understood) -> None:

@@ -21,6 +21,19 @@ def test_one_message_with_many_details_fills_every_answer_it_mentions(read):
     }
 
 
+def test_study_in_hong_kong_told_in_passing_fills_the_programme_and_graduation_month(read):
+    answers = read("I'm 24, just finished my master's at HKU full time, graduated June 2026").answers
+    assert answers["hk_study"] is True
+    assert answers["hk_study_programme"] == "full_time_local"
+    assert answers["hk_study_graduation_date"] == "2026-06-01"
+
+
+def test_a_graduation_year_of_a_degree_outside_hong_kong_is_not_the_hong_kong_one(read):
+    answers = read("Bachelor's from UBC, graduated 2019, master's at Oxford full time").answers
+    assert "hk_study_graduation_date" not in answers
+    assert "hk_study_programme" not in answers
+
+
 @pytest.mark.parametrize(
     ("text", "age"),
     [
