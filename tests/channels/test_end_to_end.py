@@ -515,6 +515,27 @@ def test_slack_direct_message_is_answered_in_its_channel_with_buttons(assistant,
     assert all("as_user" not in c.params for c in posts)
 
 
+def test_slack_button_click_sends_its_payload(assistant, platforms):
+    click = {
+        "type": "block_actions", "user": {"id": SLACK_USER, "team_id": "T0TEAM"},
+        "channel": {"id": SLACK_DM, "name": "directmessage"}, "message": {"ts": f"{time.time():.6f}"},
+        "actions": [{"type": "button", "action_id": "option-0", "value": "/ask_privacy"}],
+    }  # fmt: skip
+    body = urllib.parse.urlencode({"payload": json.dumps(click)}).encode()
+    stamp = str(int(time.time()))
+    digest = hmac.new(SLACK_SECRET.encode(), f"v0:{stamp}:".encode() + body, hashlib.sha256).hexdigest()
+    headers = {
+        "Content-Type": "application/x-www-form-urlencoded",
+        "X-Slack-Request-Timestamp": stamp,
+        "X-Slack-Signature": f"v0={digest}",
+    }
+    start = len(platforms.calls)
+    assert post(assistant.url("/webhooks/slack/webhook"), body, headers)[0] == 200
+    posts = platforms.wait_for(start, "slack", "chat.postMessage")
+    assert {c.params["channel"] for c in posts} == {SLACK_DM}
+    assert any(c.params["text"].startswith(PRIVACY_NOTICE_START) for c in posts)
+
+
 @pytest.mark.parametrize("forgery", ["unsigned", "wrong secret", "replayed an hour later"])
 def test_slack_request_not_signed_by_slack_is_refused_and_answered_nowhere(assistant, platforms, forgery):
     start = len(platforms.calls)
