@@ -7,7 +7,8 @@
 
 Environment: RASA_PORT (5005), ACTION_PORT (5055), WEB_PORT (8080, the demo page with the widget),
 CORS_ORIGINS (space-separated; default the demo page), DATABASE_URL (default SQLite in var/),
-REDIS_URL (lock store, for several replicas), HKTA_STARTUP_TIMEOUT (seconds, 300).
+REDIS_URL (lock store, for several replicas), HKTA_STARTUP_TIMEOUT (seconds, 300); messaging channels:
+TELEGRAM_*, TWILIO_*, FACEBOOK_*, SLACK_* (README, "Messaging channels").
 """
 
 from __future__ import annotations
@@ -207,9 +208,7 @@ def start_servers(
             )
         )  # fmt: skip
     timeout = float(os.environ.get("HKTA_STARTUP_TIMEOUT", "300"))
-    say(
-        "Starting " + " and ".join(s.name for s in servers) + f" server(s); logs in {shown(LOGS)}/"
-    )
+    say("Starting " + " and ".join(s.name for s in servers) + f" server(s); logs in {shown(LOGS)}/")
     deadline = time.monotonic() + timeout
     waiting = list(servers)
     while waiting:

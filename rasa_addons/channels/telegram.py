@@ -164,6 +164,12 @@ class TelegramInput(RasaTelegramInput):
             self._bot = Bot(self.access_token, server=self.server)
         return self._bot
 
+    async def close(self) -> None:
+        """Close the Bot API client's HTTP session (aiogram 2's ``Bot.close`` is deprecated)."""
+        if self._bot is not None:
+            await self._bot.session.close()
+            self._bot = None
+
     async def register_webhook(self) -> None:
         """Tell Telegram where to send updates, and the secret to send with them."""
         settings = {
@@ -192,8 +198,7 @@ class TelegramInput(RasaTelegramInput):
 
         @telegram_webhook.listener("after_server_stop")
         async def close(_app: Any, _loop: Any) -> None:
-            if self._bot is not None:
-                await self._bot.close()
+            await self.close()
 
         @telegram_webhook.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:

@@ -270,3 +270,36 @@ def test_twilio_signature_of_a_form_posted_as_twilio_posts_it():
     signed = url + "".join(name + form[name] for name in sorted(form))
     signature = base64.b64encode(hmac.new(b"tok", signed.encode(), hashlib.sha1).digest()).decode()
     assert twilio.signature_is_valid("tok", url, form, signature)
+
+
+@pytest.fixture
+def fake_telegram():
+    from tests.channels.fake_platforms import Credentials, FakePlatforms
+
+    fake = FakePlatforms(Credentials("123:right-token", "AC1", "t", "p", "s")).start()
+    yield fake
+    fake.stop()
+
+
+def register(token: str, api_url: str) -> None:
+    channel = telegram.TelegramInput(
+        token, "the-secret", webhook_url="https://bot.example.org/webhooks/telegram/webhook", api_url=api_url
+    )
+
+    async def attempt() -> None:
+        try:
+            await channel.register_webhook()
+        finally:
+            await channel.close()
+
+    asyncio.run(attempt())
+
+
+def test_telegram_webhook_is_registered_with_the_secret_or_the_start_fails_saying_why(fake_telegram):
+    register("123:right-token", f"{fake_telegram.url}/telegram")
+    (call,) = fake_telegram.calls
+    assert call.method == "setWebhook" and call.authorised
+    assert call.params["secret_token"] == "the-secret"
+    assert call.params["url"] == "https://bot.example.org/webhooks/telegram/webhook"
+    with pytest.raises(ChannelSettingsError, match="check TELEGRAM_TOKEN and TELEGRAM_WEBHOOK_URL"):
+        register("123:wrong-token", f"{fake_telegram.url}/telegram")
