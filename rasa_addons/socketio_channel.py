@@ -13,12 +13,19 @@ and hardens session persistence: a session id is a bearer secret, so the server 
 could have made itself (32 hex digits, as ``uuid4().hex``), hands out a new one otherwise, and takes a
 message only for the session id its socket asked for.
 
-Configure in credentials.yml::
+It also limits connections to the web origins allowed to use the server. Rasa's ``--cors`` governs HTTP
+only, and Rasa creates its socket.io server with origin checks off, so any web page could open a
+WebSocket to it from its visitors' browsers. A browser always sends its page's ``Origin``; a connection
+whose origin is not in ``cors_allowed_origins`` is refused ("*" allows all). Clients that send no
+``Origin`` (not browsers) are not affected. Without the setting, browsers are refused, with a warning.
+
+Configure in credentials.yml (``scripts/runtime_config.py`` fills the origins from CORS_ORIGINS)::
 
     rasa_addons.socketio_channel.SocketIOInput:
       user_message_evt: user_uttered
       bot_message_evt: bot_uttered
       session_persistence: true
+      cors_allowed_origins: ["https://www.example.org"]
 """
 
 from __future__ import annotations
@@ -30,7 +37,7 @@ import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from rasa.core.channels.channel import OutputChannel, UserMessage
+from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from rasa.core.channels.socketio import SocketIOInput as RasaSocketIOInput
 from rasa.core.channels.socketio import SocketIOOutput as RasaSocketIOOutput
 from sanic import Blueprint
@@ -52,9 +59,23 @@ class SocketIOOutput(RasaSocketIOOutput):
 class SocketIOInput(RasaSocketIOInput):
     """Drop-in for Rasa's ``socketio`` channel (same credentials keys, same events)."""
 
+    @classmethod
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
+        credentials = dict(credentials or {})
+        origins = credentials.pop("cors_allowed_origins", None)
+        channel = super().from_credentials(credentials)
+        if origins is None:
+            logger.warning("socket.io has no cors_allowed_origins: connections from web pages are refused.")
+        channel.allowed_origins = [str(origin).rstrip("/") for origin in origins or ()]
+        return channel
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._sessions: dict[str, str] = {}  # socket id -> the session id it was confirmed
+        self.allowed_origins: list[str] = []
+
+    def origin_allowed(self, origin: str | None) -> bool:
+        return origin is None or "*" in self.allowed_origins or origin.rstrip("/") in self.allowed_origins
 
     def get_output_channel(self) -> OutputChannel | None:
         return None if self.sio is None else SocketIOOutput(self.sio, self.bot_message_evt)
@@ -103,7 +124,17 @@ class SocketIOInput(RasaSocketIOInput):
         async def disconnect(sid: str, reason: Any = None) -> None:
             self._sessions.pop(sid, None)
 
+        stock_connect = sio.handlers.get(namespace or "/", {}).get("connect")
+
+        async def connect(sid: str, environ: dict, auth: Any = None) -> bool:
+            origin = environ.get("HTTP_ORIGIN")
+            if not self.origin_allowed(origin):
+                logger.warning("socket.io connection from %s refused: not in CORS_ORIGINS.", origin)
+                return False
+            return True if stock_connect is None else await stock_connect(sid, environ, auth)
+
         # python-socketio keeps one handler per event: these replace the stock ones.
+        sio.on("connect", connect, namespace=namespace)
         sio.on("session_request", session_request, namespace=namespace)
         sio.on(self.user_message_evt, handle_message, namespace=namespace)
         sio.on("disconnect", disconnect, namespace=namespace)

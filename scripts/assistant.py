@@ -7,7 +7,8 @@
 
 Environment: RASA_PORT (5005), ACTION_PORT (5055), WEB_PORT (8080, the demo page with the widget),
 CORS_ORIGINS (space-separated; default the demo page), DATABASE_URL (default SQLite in var/),
-REDIS_URL (lock store, for several replicas), HKTA_STARTUP_TIMEOUT (seconds, 300).
+REDIS_URL (lock store, for several replicas), HKTA_STARTUP_TIMEOUT (seconds, 300); messaging channels:
+TELEGRAM_*, TWILIO_*, FACEBOOK_*, SLACK_* (README, "Messaging channels").
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from scripts.runtime_config import database_url, write_runtime_files  # noqa: E402
+from scripts.runtime_config import ChannelConfigurationError, database_url, write_runtime_files  # noqa: E402
 
 BIN = Path(sys.executable).parent
 SPACY_PIPELINE = ROOT / "build" / "spacy_pipeline"
@@ -39,6 +40,11 @@ LOGS = Path(os.environ.get("HKTA_LOG_DIR") or ROOT / "var" / "log")
 # Inputs whose change must rebuild the spaCy pipeline, and then retrain the model.
 PIPELINE_INPUTS = ("bot/nlp", "bot/rules/universities.yaml")
 TRAINING_INPUTS = ("config.yml", "domain.yml", "data")
+
+
+def shown(path: Path) -> Path:
+    """A path as the README's reader sees it: relative to the project when it is inside it."""
+    return path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
 
 
 def say(message: str) -> None:
@@ -176,8 +182,10 @@ def start_servers(
     model: Path, rasa_port: int, action_port: int, with_rasa: bool = True, web_port: int | None = None
 ) -> list[Server]:
     os.environ["DATABASE_URL"] = database_url(os.environ)  # the action server erases in the same database
+    page = f"http://localhost:{web_port} http://127.0.0.1:{web_port}" if web_port else ""
+    cors = os.environ.get("CORS_ORIGINS", page).split()
+    endpoints, credentials = runtime_files(action_port, cors)  # before anything starts: settings first
     prepare_database()
-    endpoints, credentials = write_runtime_files(action_port=action_port)
     servers = [
         start(
             "actions",
@@ -186,8 +194,6 @@ def start_servers(
         )
     ]
     if with_rasa:
-        page = f"http://localhost:{web_port} http://127.0.0.1:{web_port}" if web_port else ""
-        cors = os.environ.get("CORS_ORIGINS", page).split()
         command = [str(BIN / "rasa"), "run", "--model", str(model), "--port", str(rasa_port)]
         command += ["--endpoints", str(endpoints), "--credentials", str(credentials)]
         for origin in cors:
@@ -202,9 +208,7 @@ def start_servers(
             )
         )  # fmt: skip
     timeout = float(os.environ.get("HKTA_STARTUP_TIMEOUT", "300"))
-    say(
-        "Starting " + " and ".join(s.name for s in servers) + f" server(s); logs in {LOGS.relative_to(ROOT)}/"
-    )
+    say("Starting " + " and ".join(s.name for s in servers) + f" server(s); logs in {shown(LOGS)}/")
     deadline = time.monotonic() + timeout
     waiting = list(servers)
     while waiting:
@@ -221,6 +225,16 @@ def start_servers(
             fail("start", f"not healthy after {timeout:.0f} s: {', '.join(s.name for s in waiting)}")
         time.sleep(0.5)
     return servers
+
+
+def runtime_files(action_port: int, cors_origins: Sequence[str] = ()) -> tuple[Path, Path]:
+    """build/endpoints.yml and build/credentials.yml from the environment; a half-configured messaging
+    channel stops the start here, naming the variables it lacks."""
+    try:
+        return write_runtime_files(action_port=action_port, cors_origins=cors_origins)
+    except ChannelConfigurationError as error:
+        fail("configuration", str(error))
+        raise  # not reached: fail() exits
 
 
 def stop_all(servers: Sequence[Server]) -> None:
@@ -281,7 +295,7 @@ def command_shell() -> None:
     action_port = int(os.environ.get("ACTION_PORT", "5055"))
     model = ensure_model()
     servers = start_servers(model, 0, action_port, with_rasa=False)
-    endpoints, _ = write_runtime_files(action_port=action_port)
+    endpoints, _ = runtime_files(action_port)
     try:
         rasa("shell", "--model", str(model), "--endpoints", str(endpoints))
     finally:

@@ -61,6 +61,7 @@ def running_assistant(tmp_path_factory):
         ACTION_PORT=str(action_port),
         WEB_PORT=str(web_port),
         DATABASE_URL=f"sqlite:///{database}",
+        HKTA_LOG_DIR=str(logs),  # read by test_no_personal_detail_reaches_the_server_logs
     )
     process = subprocess.Popen(
         [sys.executable, "scripts/assistant.py", "run"],

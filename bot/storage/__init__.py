@@ -16,7 +16,7 @@ Typical use::
 from bot.storage.codes import CODE_ALPHABET, CODE_LENGTH, new_reference_code, normalise_reference_code
 from bot.storage.engine import database_url_from_env, storage_engine
 from bot.storage.erasure import ERASE_REQUESTED_SLOT, ErasureReport, erase_conversation
-from bot.storage.identity import hash_sender_id, load_id_secret
+from bot.storage.identity import hash_sender_id, load_id_secret, pseudonymous_sender_id
 from bot.storage.records import latest_consent, load_assessment, record_consent, save_assessment
 from bot.storage.retention import DEFAULT_RETENTION_DAYS, PurgeReport, purge, retention_days_from_env
 from bot.storage.schema import migrate
@@ -37,6 +37,7 @@ __all__ = [
     "migrate",
     "new_reference_code",
     "normalise_reference_code",
+    "pseudonymous_sender_id",
     "purge",
     "record_consent",
     "retention_days_from_env",

@@ -14,6 +14,7 @@ from sqlalchemy import exc
 
 from bot.storage.engine import database_url_from_env, storage_engine
 from bot.storage.erasure import erase_conversation
+from bot.storage.identity import MESSAGING_CHANNELS, pseudonymous_sender_id
 from bot.storage.retention import RETENTION_ENV_VARIABLE, purge, retention_days_from_env
 from bot.storage.schema import migrate
 
@@ -51,6 +52,14 @@ def _parser() -> argparse.ArgumentParser:
     erase_command.add_argument(
         "--sender-id", required=True, help="the conversation id as the channel gives it"
     )
+    erase_command.add_argument(
+        "--channel",
+        choices=MESSAGING_CHANNELS,
+        default=None,
+        help="the messaging channel the person wrote on: then --sender-id is their id there (a phone "
+        "number such as +85291234567 for WhatsApp, a Telegram chat id, a Messenger page-scoped id, a "
+        "Slack user id), which is turned into the conversation's pseudonym",
+    )
     return parser
 
 
@@ -74,7 +83,10 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "purge":
             print(purge(engine, days, dry_run=args.dry_run).summary())
         elif args.command == "erase":
-            print(erase_conversation(engine, args.sender_id).summary())
+            sender_id = args.sender_id
+            if args.channel:
+                sender_id = pseudonymous_sender_id(args.channel, sender_id)
+            print(erase_conversation(engine, sender_id).summary())
     except exc.SQLAlchemyError as error:
         # The statement and its parameters may hold a sender id; the error class and origin are enough.
         print(f"database error: {type(error).__name__}: {_without_parameters(error)}", file=sys.stderr)

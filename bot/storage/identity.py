@@ -28,6 +28,8 @@ SECRET_ENV_VARIABLE = "HKTA_ID_SECRET"
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_SECRET_FILE = ROOT / "var" / "hkta_id_secret"
 MINIMUM_SECRET_LENGTH = 32
+# The messaging channels whose conversation ids are pseudonyms (rasa_addons/channels/), by their names.
+MESSAGING_CHANNELS = ("telegram", "twilio", "facebook", "slack")
 
 _development_secrets: dict[Path, bytes] = {}
 
@@ -88,3 +90,15 @@ def hash_sender_id(sender_id: str, secret: bytes | None = None) -> str:
         raise ValueError("sender_id must be a non-empty string")
     key = load_id_secret() if secret is None else secret
     return hmac.new(key, sender_id.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def pseudonymous_sender_id(channel: str, platform_id: str, secret: bytes | None = None) -> str:
+    """The conversation id for someone a messaging channel knows by a phone number or account id:
+    ``"<channel>:<HMAC-SHA256 of channel and id>"``, the same for the same person every time, so the
+    conversation continues, but useless for finding the person without the secret.
+    See docs/decisions/0400-pseudonymous-conversation-ids.md."""
+    if not channel or ":" in channel:
+        raise ValueError("channel must be a non-empty name without ':'")
+    if not isinstance(platform_id, str) or not platform_id:
+        raise ValueError("platform_id must be a non-empty string")
+    return f"{channel}:{hash_sender_id(f'{channel}:{platform_id}', secret)}"

@@ -8,7 +8,14 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from bot.storage import erase_conversation, hash_sender_id, load_id_secret, record_consent, save_assessment
+from bot.storage import (
+    erase_conversation,
+    hash_sender_id,
+    load_id_secret,
+    pseudonymous_sender_id,
+    record_consent,
+    save_assessment,
+)
 from bot.storage.__main__ import main
 from tests.storage.rasa_helpers import conversation_events, store_conversation
 
@@ -118,3 +125,28 @@ def test_a_configured_secret_wins_and_an_empty_one_is_an_error(tmp_path):
     assert not secret_file.exists()
     with pytest.raises(ValueError):
         load_id_secret(env={"HKTA_ID_SECRET": " "}, secret_file=secret_file)
+
+
+def test_a_messaging_channel_pseudonym_is_stable_keyed_and_names_its_channel():
+    pseudonym = pseudonymous_sender_id("twilio", PHONE_NUMBER)
+    assert re.fullmatch(r"twilio:[0-9a-f]{64}", pseudonym)
+    assert pseudonymous_sender_id("twilio", PHONE_NUMBER) == pseudonym  # the conversation continues
+    assert "91234567" not in pseudonym
+    assert pseudonymous_sender_id("twilio", PHONE_NUMBER, secret=b"another secret") != pseudonym
+    # The same number on another channel is another conversation, and its hash differs too.
+    assert pseudonymous_sender_id("telegram", PHONE_NUMBER).split(":")[1] != pseudonym.split(":")[1]
+    with pytest.raises(ValueError):
+        pseudonymous_sender_id("twilio", "")
+    with pytest.raises(ValueError):
+        pseudonymous_sender_id("a:b", PHONE_NUMBER)
+
+
+def test_the_erase_command_finds_a_messaging_conversation_by_the_phone_number(
+    database, engine, rasa_store, capsys
+):
+    fill(engine, rasa_store, pseudonymous_sender_id("twilio", PHONE_NUMBER))
+    arguments = ["erase", "--channel", "twilio", "--sender-id", PHONE_NUMBER, "--database-url", database.url]
+    assert main(arguments) == 0
+    out = capsys.readouterr().out
+    assert re.fullmatch(r"erased [1-9]\d* tracker events, 1 saved assessments, 1 consents\n", out)
+    assert PHONE_NUMBER not in out

@@ -254,3 +254,50 @@ def test_the_widget_is_usable_360_px_wide(page, artifacts):
     page.get_by_role("button", name="Close chat").click()
     screenshot(page, artifacts, "widget-closed-360px.png")
     assert page.get_by_role("button", name=LAUNCHER_NAME).is_visible()
+
+
+def focused_text(page) -> str:
+    return page.evaluate("document.activeElement.textContent").strip()
+
+
+def test_new_chat_asks_before_clearing_the_conversation(page, artifacts):
+    page.set_viewport_size({"width": 1280, "height": 860})
+    launcher = page.get_by_role("button", name=LAUNCHER_NAME)
+    if launcher.get_attribute("aria-expanded") == "false":
+        launcher.click()
+    before = transcript(page)
+    assert before, "there is a conversation to lose"
+    new_chat = page.get_by_role("button", name=re.compile(r"^New chat"))
+    question = page.get_by_role("group", name=re.compile(r"^Start a new chat\?"))
+
+    new_chat.click()
+    assert question.is_visible()
+    assert new_chat.get_attribute("aria-expanded") == "true"
+    assert focused_text(page) == "Keep this chat", "focus goes to the safe choice"
+    violations = axe_violations(page)
+    assert violations == [], "\n".join(f"{v['id']}: {v['help']}\n  {v['nodes']}" for v in violations)
+    screenshot(page, artifacts, "widget-new-chat-question.png")
+
+    page.keyboard.press("Escape")  # cancels the question, and only the question
+    assert not question.is_visible() and page.get_by_role("dialog").is_visible()
+    assert page.evaluate("document.activeElement.classList.contains('hkta-text-button')"), "focus returns"
+    assert new_chat.get_attribute("aria-expanded") == "false"
+    new_chat.click()
+    page.get_by_role("button", name="Keep this chat").click()
+    assert not question.is_visible()
+    assert transcript(page) == before, "nothing was cleared"
+
+    # By keyboard: Enter on "New chat" (focused again), Tab to "Start new chat", Enter.
+    session_key = page.evaluate("Object.keys(localStorage).find(k => k.startsWith('hkta:session:'))")
+    old_session = page.evaluate(f"localStorage.getItem({session_key!r})")
+    page.keyboard.press("Enter")
+    assert question.is_visible()
+    page.keyboard.press("Tab")
+    assert focused_text(page) == "Start new chat"
+    page.keyboard.press("Enter")
+    assert not question.is_visible()
+    wait_for_replies(page, 0)
+    assert "guidance assistant for Hong Kong talent visas" in page.get_by_role("log").inner_text()
+    assert not any("IIT Bombay" in text for text in transcript(page)), "the old conversation is gone"
+    new_session = page.evaluate(f"localStorage.getItem({session_key!r})")
+    assert new_session and new_session != old_session

@@ -25,6 +25,9 @@
       close: "Close chat",
       restart: "New chat",
       restartLabel: "New chat (clears this conversation from this browser)",
+      confirmRestart: "Start a new chat? This clears the conversation so far from this browser.",
+      confirmRestartYes: "Start new chat",
+      confirmRestartNo: "Keep this chat",
       subtitle: "Guidance with official sources. Not legal advice.",
       log: "Conversation",
       inputLabel: "Your message",
@@ -64,6 +67,9 @@
       close: "關閉對話",
       restart: "新對話",
       restartLabel: "新對話（會在此瀏覽器清除目前的對話）",
+      confirmRestart: "開始新對話？這會在此瀏覽器清除目前的對話。",
+      confirmRestartYes: "開始新對話",
+      confirmRestartNo: "保留目前對話",
       subtitle: "附官方來源的指引，並非法律意見。",
       log: "對話",
       inputLabel: "你的訊息",
@@ -310,6 +316,8 @@
         title: this.id + "-title",
         subtitle: this.id + "-subtitle",
         input: this.id + "-input",
+        confirm: this.id + "-confirm",
+        confirmText: this.id + "-confirm-text",
       };
       this.root = el("div", { class: "hkta", lang: this.language, "data-hkta": "" });
       for (const [name, value] of Object.entries(this.colors)) {
@@ -338,9 +346,47 @@
         type: "button",
         class: "hkta-text-button",
         "aria-label": s.restartLabel,
+        "aria-expanded": "false",
+        "aria-controls": ids.confirm,
         text: s.restart,
-        onclick: () => this.restart(),
+        onclick: () => this.askToRestart(),
       });
+
+      // Asked inline, not in a modal: the chat stays readable and the choice is two buttons away by keyboard.
+      this.confirmNo = el("button", {
+        type: "button",
+        class: "hkta-confirm-button",
+        text: s.confirmRestartNo,
+        onclick: () => this.closeRestartQuestion(),
+      });
+      this.confirmYes = el("button", {
+        type: "button",
+        class: "hkta-confirm-button hkta-confirm-yes",
+        text: s.confirmRestartYes,
+        onclick: () => {
+          this.closeRestartQuestion({ focus: false });
+          this.restart();
+        },
+      });
+      this.confirm = el(
+        "div",
+        {
+          id: ids.confirm,
+          class: "hkta-confirm",
+          role: "group",
+          "aria-labelledby": ids.confirmText,
+          hidden: true,
+          onkeydown: (event) => {
+            if (event.key === "Escape") {
+              event.preventDefault();
+              event.stopPropagation(); // Escape here cancels the question, not the whole chat
+              this.closeRestartQuestion();
+            }
+          },
+        },
+        el("p", { id: ids.confirmText, class: "hkta-confirm-text", text: s.confirmRestart }),
+        el("div", { class: "hkta-confirm-actions" }, this.confirmNo, this.confirmYes),
+      );
 
       this.banner = el("div", { class: "hkta-banner", role: "status", "aria-live": "polite" });
       this.log = el("div", {
@@ -420,6 +466,7 @@
           this.restartButton,
           this.closeButton,
         ),
+        this.confirm,
         this.banner,
         this.log,
         this.typing,
@@ -744,6 +791,22 @@
       } else if (buttons.length) {
         this.add({ from: "bot", kind: "text", text: "", buttons, t: Date.now() });
       }
+    }
+
+    askToRestart() {
+      if (this.transcript.length === 0) {
+        this.restart(); // nothing to lose: no question
+        return;
+      }
+      this.confirm.hidden = false;
+      this.restartButton.setAttribute("aria-expanded", "true");
+      this.confirmNo.focus(); // the safe choice first
+    }
+
+    closeRestartQuestion({ focus = true } = {}) {
+      this.confirm.hidden = true;
+      this.restartButton.setAttribute("aria-expanded", "false");
+      if (focus) this.restartButton.focus();
     }
 
     restart() {
