@@ -62,6 +62,9 @@ def running_assistant(tmp_path_factory):
         WEB_PORT=str(web_port),
         DATABASE_URL=f"sqlite:///{database}",
         HKTA_LOG_DIR=str(logs),  # read by test_no_personal_detail_reaches_the_server_logs
+        # The expected results below hold under the rules in force on this day; without it the test
+        # would start failing on the day a rule changes, or on whichever day today is.
+        HKTA_AS_OF="2026-11-22",
     )
     process = subprocess.Popen(
         [sys.executable, "scripts/assistant.py", "run"],
