@@ -32,7 +32,7 @@ from bot.conversation.interview import (
     questions,
 )
 from bot.conversation.presenting import describe_changes, say, texts
-from bot.conversation.understanding import understand, yes_or_no
+from bot.conversation.understanding import understand, understand_together, yes_or_no
 
 FAILURES_SLOT = "interview_failures"
 # Messages with these intents are read as answers. Any other intent ("why?", "show my answers",
@@ -125,6 +125,8 @@ class InterviewFormValidation(FormValidationAction):
         done: list[EventType] = [SlotSet(ASKED_GROUP_SLOT, None), SlotSet(FAILURES_SLOT, {})]
         if intent == "skip":
             return [SlotSet(q.slot, SKIPPED) for q in members if q] + done
+        if asked_group["kind"] == "together":
+            return self.together_answer_events(dispatcher, tracker, asked, members, done)
         answer = yes_or_no(text, intent)
         values = groups.read(asked_group, text, answer is True, answer is False, as_of())
         if values is not None:
@@ -134,6 +136,29 @@ class InterviewFormValidation(FormValidationAction):
             return [SlotSet(DECLINED_GROUPS_SLOT, declined), SlotSet(asked.slot, None), *done]
         kind = "checklist" if asked_group["kind"] == "checklist" else "yes_no"
         return self.not_understood(dispatcher, tracker, asked.slot, kind)
+
+    def together_answer_events(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        asked: Question,
+        members: list[Question],
+        done: list[EventType],
+    ) -> list[EventType]:
+        """A reply to questions asked together: each answer it gives, said back so a misreading shows at
+        once; a question it leaves out is asked on its own next."""
+        text = tracker.latest_message.get("text") or ""
+        understood = understand_together(
+            text, latest_entities(tracker), members, latest_intent(tracker), as_of()
+        )
+        if not any(q.slot in understood.answers for q in members):
+            return self.not_understood(dispatcher, tracker, asked.slot, "together")
+        dispatcher.utter_message(
+            text=say("answers", "understood", changes=describe_changes(understood.answers))
+        )
+        for note in understood.notes:
+            dispatcher.utter_message(text=note)
+        return [SlotSet(slot, value) for slot, value in understood.answers.items()] + done
 
     def not_understood(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, slot: str, kind: str

@@ -8,6 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answers import answers_from, as_of
+from actions.asking import ASKED_GROUP_SLOT
 from bot.conversation.interview import profile, question_for_slot
 from bot.conversation.presenting import say, schemes_needing
 from bot.engine import assess
@@ -26,7 +27,13 @@ class ActionExplainQuestion(Action):
             dispatcher.utter_message(response="utter_why_general")
             return []
         assessment = assess(profile(answers_from(tracker)), as_of(), near_misses=False)
-        schemes = schemes_needing(assessment, asked.field)
-        affects = say("why", "affects", schemes=", ".join(schemes)) if schemes else say("why", "no_scheme")
-        dispatcher.utter_message(text=f"{why_we_ask(asked.field)} {affects}")
+        group = tracker.get_slot(ASKED_GROUP_SLOT) or {}
+        # A question asked with others ("Two quick questions: ...") is explained part by part.
+        fields = group["members"] if asked.field in group.get("members", ()) else [asked.field]
+        reasons = []
+        for field in fields:
+            schemes = ", ".join(schemes_needing(assessment, field))
+            affects = say("why", "affects", schemes=schemes) if schemes else say("why", "no_scheme")
+            reasons.append(f"{why_we_ask(field)} {affects}")
+        dispatcher.utter_message(text="\n\n".join(reasons))
         return []

@@ -33,7 +33,7 @@ from bot.conversation.interview import (  # noqa: E402
     question_for_field,
     question_for_slot,
 )
-from bot.conversation.understanding import understand, yes_or_no  # noqa: E402
+from bot.conversation.understanding import understand, understand_together, yes_or_no  # noqa: E402
 from bot.nlp.build import build_pipeline  # noqa: E402
 
 AS_OF = dt.date(2026, 11, 22)
@@ -62,7 +62,12 @@ class InProcess:
         declined: list[str] = []
         message, asked, group, sent, questions = persona["opening"], None, None, 1, []
         while sent <= MAX_MESSAGES:
-            if group is not None:
+            if group is not None and group.group.kind == "together":
+                members = [question_for_field(f) for f in group.members]
+                answers.update(
+                    understand_together(message, self.entities(message), members, None, AS_OF).answers
+                )
+            elif group is not None:
                 answer = yes_or_no(message, None)
                 values = groups.read(group.as_slot(), message, answer is True, answer is False, AS_OF)
                 if values is None:
@@ -89,6 +94,10 @@ class InProcess:
 
     def group_reply(self, persona: dict, group: groups.GroupQuestion) -> str:
         """What the persona would say to a group question, from its answers to the single questions."""
+        if group.group.kind == "together":  # each answer it has, as it would give them one by one
+            said = [persona["answers"][question_for_field(f).slot] for f in group.members
+                    if question_for_field(f).slot in persona["answers"]]  # fmt: skip
+            return ", ".join(said) or "skip"
         truths = []
         thresholds = groups.thresholds(group.group, AS_OF)
         for field in group.members:
@@ -148,6 +157,10 @@ class OverRest:
             if name.startswith("utter_ask_")
             for variant in variants
         }
+        self.together = {  # each wording of questions asked together -> the slots it asks
+            text: [question_for_field(m).slot for m in members]
+            for text, members in groups.together_wordings().items()
+        }
         self.local = InProcess()
 
     def post(self, sender: str, message: str) -> list[dict]:
@@ -164,7 +177,12 @@ class OverRest:
                 return sent, questions
             asked = [self.questions[r["text"]] for r in replies if r.get("text") in self.questions]
             grouped = [r for r in replies if r.get("text", "")[:30] in self._group_openings()]
-            if grouped:
+            together = [self.together[r["text"]] for r in replies if r.get("text") in self.together]
+            if together:
+                said = [persona["answers"][slot] for slot in together[-1] if slot in persona["answers"]]
+                reply = ", ".join(said) or "skip"
+                questions.append("together")
+            elif grouped:
                 reply = self._group_reply(persona, grouped[-1]["text"])
                 questions.append("group")
             else:

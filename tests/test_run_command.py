@@ -17,6 +17,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from bot.conversation import groups
+
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = [pytest.mark.server, pytest.mark.timeout(900)]
 
@@ -113,6 +115,14 @@ QUESTIONS = {
     if slot.startswith("utter_ask_")
     for text in variants
 }
+# Questions asked together ("Two quick questions: ..."), each wording by the slots it asks.
+TOGETHER = "together:"
+QUESTIONS.update(
+    {
+        text: TOGETHER + ",".join(m.replace(".", "_") for m in members)
+        for text, members in groups.together_wordings().items()
+    }
+)
 GROUP_TEXTS = yaml.safe_load((ROOT / "bot" / "conversation" / "texts.yaml").read_text())["groups"]
 GROUP_QUESTIONS = {  # how each group question begins -> its name
     GROUP_TEXTS["prerequisites"][:30]: "prerequisites",
@@ -141,6 +151,15 @@ APPLICANT = {  # a software engineer from India; anything not here is skipped
 }
 
 
+def reply_to(asked: str) -> str:
+    """The applicant's reply to a question by its name: its answers, comma-separated, to questions asked
+    together; "skip" for anything it has no answer to."""
+    if asked.startswith(TOGETHER):
+        said = [APPLICANT[slot] for slot in asked.removeprefix(TOGETHER).split(",") if slot in APPLICANT]
+        return ", ".join(said) or "skip"
+    return APPLICANT.get(asked, "skip")
+
+
 def interview(port: int, sender: str, first_message: str) -> tuple[dict, int]:
     """Answer whatever the assistant asks until the result arrives; return it and the messages sent."""
     replies, sent = post(port, sender, first_message), 1
@@ -153,7 +172,7 @@ def interview(port: int, sender: str, first_message: str) -> tuple[dict, int]:
             GROUP_QUESTIONS[r["text"][:30]] for r in replies if r.get("text", "")[:30] in GROUP_QUESTIONS
         ]
         assert asked, f"no question and no result in: {texts(replies)}"
-        replies, sent = post(port, sender, APPLICANT.get(asked[-1], "skip")), sent + 1
+        replies, sent = post(port, sender, reply_to(asked[-1])), sent + 1
     pytest.fail("no result after 40 messages")
 
 

@@ -1,7 +1,10 @@
 """Questions asked together: one message answers several of them.
 
 A group is asked when two or more of its members are still needed. "all_yes" groups pair yes/no
-questions that usually share an answer (a clean record and self-support); a "no" splits them. The
+questions that usually share an answer (a clean record and self-support); a "no" splits them.
+"together" groups ask questions of different kinds in one sentence ("what's your nationality, and how
+old are you?"); the reply is read by ``understanding.understand_together``, and a member it leaves
+unanswered is asked on its own. The
 "work" checklist asks recent work and the QMAS work and business criteria as numbered options, with the
 thresholds of the checklist in force on the date asked, and records each answer as "at least" or
 "below" that threshold, which is all the rules need and all the user said.
@@ -10,6 +13,7 @@ thresholds of the checklist in force on the date asked, and records each answer 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -97,10 +101,36 @@ def ask(field: str, pending: Iterable[str], declined: Iterable[str], as_of: dt.d
         yes_no = [{"title": "Yes", "payload": "/affirm"}, {"title": "No", "payload": "/deny"},
                   {"title": "Not sure / skip", "payload": "/skip"}]  # fmt: skip
         return GroupQuestion(group, members, words[group.name], tuple(yes_no))
+    if group.kind == "together":
+        together = words["together"]
+        skip = {"title": together["skip_button"], "payload": "/skip"}
+        return GroupQuestion(group, members, together_question(members), (skip,))
     options = [f"{n}. {option_line(m, as_of)}" for n, m in enumerate(members, start=1)]
     text = "\n".join([words["headings"][group.name], *options])
     none = {"title": words["checklist_none_button"], "payload": "/deny"}
     return GroupQuestion(group, members, text, (none,))
+
+
+def together_question(members: Iterable[str]) -> str:
+    """One sentence asking every member: "Two quick questions: what ..., and how old are you? ..."."""
+    words = texts()["groups"]["together"]
+    members = list(members)
+    asks = [words["asks"][m] for m in members]
+    joined = ", ".join(asks[:-1]) + ", and " + asks[-1]
+    example = ", ".join(words["examples"][m] for m in members)
+    return words["question"].format(lead=words["lead"][len(members)], asks=joined, example=example)
+
+
+def together_wordings() -> dict[str, tuple[str, ...]]:
+    """Every wording a "together" group can take (one per set of members still needed) -> the members.
+    For clients that answer by reading the question: the benchmark's and the tests' scripted users."""
+    return {
+        together_question(members): members
+        for group in groups()
+        if group.kind == "together"
+        for size in range(2, len(group.members) + 1)
+        for members in itertools.combinations(group.members, size)
+    }
 
 
 def option_line(field: str, as_of: dt.date) -> str:

@@ -233,6 +233,8 @@ def _read_entity(
         cued = next((f for f, cues in DURATION_CUES.items() if _has_cue(context, cues)), None)
         if asked_kind == "years" and cued is None:
             result.set(asked.field, years)
+        elif asked_kind == "age" and cued is None:  # "32 years" answers "how old are you?"
+            result.set("age", normalise.parse_age(value))
         else:
             result.set(cued or "work_experience_years", years)
     elif label == "money":
@@ -327,8 +329,12 @@ def understand(
     asked: Question | None = None,
     intent: str | None = None,
     as_of: dt.date | None = None,
+    pieces_read_apart: bool = False,
 ) -> Understood:
-    """Every answer in one message. ``asked`` is the question the user is answering, if any."""
+    """Every answer in one message. ``asked`` is the question the user is answering, if any: a message
+    that names nothing is read as a plain answer to it ("32", "none"). With ``pieces_read_apart`` the
+    caller reads the bare pieces of the message itself (``understand_together``): no plain answer, and
+    no bare number taken for an age."""
     as_of = as_of or dt.date.today()
     text = text or ""
     result = Understood()
@@ -350,10 +356,78 @@ def understand(
         _languages(normalise.parse_languages(" ".join(languages)), result, complete=answering_languages)
 
     _read_statements(text, result)
-    _read_listed_age(text, ordered, result)
+    if not pieces_read_apart:
+        _read_listed_age(text, ordered, result)
     _read_hong_kong_study(text, ordered, result, as_of)
-    if asked and asked.slot not in result.answers:
+    if not pieces_read_apart and asked and asked.slot not in result.answers:
         _read_whole_answer(text, intent, asked, as_of, result)
+    return result
+
+
+# Where one answer ends and the next begins in a reply to questions asked together: "British, 41".
+ANSWER_SEPARATORS = re.compile(r"[^,;/\n]+")
+# A university's name accepts almost any words: it is tried last, and only on a piece no entity touches.
+CATCH_ALL_KINDS = ("institution",)
+
+
+def understand_together(
+    text: str,
+    entities: Iterable[Mapping[str, Any]],
+    members: Iterable[Question],
+    intent: str | None = None,
+    as_of: dt.date | None = None,
+) -> Understood:
+    """A reply to several questions asked at once ("what's your nationality, and how old are you?").
+
+    Everything the message mentions is read as usual; each question asked then takes what its entities
+    say in reply to it ("Manchester, 2006" answers the university and the graduation year), and bare
+    pieces between commas that no entity covers ("British, 41") answer the questions left, in the
+    order asked, the strictest reading first. A question the reply does not answer stays unanswered, so
+    it is asked on its own next.
+    """
+    as_of = as_of or dt.date.today()
+    members = list(members)
+    entities = list(entities)
+    result = Understood()
+    if intent == "skip" or normalise.parse_skip(text):
+        result.answers.update({member.slot: SKIPPED for member in members})
+        return result
+    result = understand(text, entities, None, intent, as_of, pieces_read_apart=True)
+    replies = [
+        understand(text, entities, member, intent, as_of, pieces_read_apart=True) for member in members
+    ]
+    asked_slots = {member.slot for member in members}
+    for slot in list(result.answers):
+        # Read in reply to a question asked, some words answer it instead ("32 years" is an age when
+        # asked how old): drop the reading as something else.
+        if slot not in asked_slots and any(slot not in reply.answers for reply in replies):
+            del result.answers[slot]
+    for member, reply in zip(members, replies, strict=True):
+        if member.slot in reply.answers:
+            # With it, the other answers its kind fills: "English" in reply to the languages question
+            # also says "no Chinese".
+            for question in questions():
+                if question.kind == member.kind and question.slot in reply.answers:
+                    result.answers[question.slot] = reply.answers[question.slot]
+            result.notes.extend(note for note in reply.notes if note not in result.notes)
+    covered = [(int(e.get("start") or 0), int(e.get("end") or 0)) for e in entities]
+    for piece in ANSWER_SEPARATORS.finditer(text):
+        overlaps = [(s, e) for s, e in covered if s < piece.end() and piece.start() < e]
+        bare = piece.group()
+        for s, e in overlaps:  # "UK 41": what no entity took ("41") may still answer a question
+            bare = bare[: max(s - piece.start(), 0)] + " " * (e - s) + bare[e - piece.start() :]
+        if not bare.strip():
+            continue
+        left = [m for m in members if m.slot not in result.answers]
+        # A university's name accepts any words, so it takes only a piece that is wholly bare.
+        left = [m for m in left if not (overlaps and m.kind in CATCH_ALL_KINDS)]
+        for member in sorted(left, key=lambda m: m.kind in CATCH_ALL_KINDS):
+            reading = Understood()
+            _read_whole_answer(bare, None, member, as_of, reading)
+            if member.slot in reading.answers:
+                result.answers[member.slot] = reading.answers[member.slot]
+                result.notes.extend(note for note in reading.notes if note not in result.notes)
+                break
     return result
 
 

@@ -18,6 +18,7 @@ from actions.summary import ActionShowAnswers
 from actions.what_if import ActionWhatIf
 from actions.why import ActionExplainQuestion
 from bot.conversation.interview import SKIPPED, next_question
+from bot.conversation.presenting import texts as texts_data
 from bot.storage import load_assessment, migrate, save_assessment, storage_engine
 from tests.actions.conftest import entity, make_tracker
 
@@ -308,3 +309,56 @@ def test_save_my_result_gives_a_code_that_reopens_it(dispatcher, storage_db):
 def test_an_unknown_code_is_answered_kindly(dispatcher, storage_db):
     run(ActionOpenResult(), dispatcher, make_tracker(text="open result 2345678923", intent="open_result"))
     assert "couldn't find a saved result" in texts(dispatcher)[0]
+
+
+ABOUT_YOU = {"name": "about_you", "kind": "together", "members": ["nationality", "age"]}
+
+
+def test_the_first_questions_are_asked_together(dispatcher):
+    ask_nationality = next(a for a in ASK_ACTIONS if a.slot == "nationality")()
+    events = slot_events(run(ask_nationality, dispatcher, make_tracker()))
+    assert events["asked_group"] == ABOUT_YOU
+    assert texts(dispatcher)[0].startswith("Two quick questions: what is your nationality")
+
+
+def test_one_reply_to_questions_asked_together_answers_both_and_is_said_back(dispatcher):
+    text = "British, 41"
+    slots = {"requested_slot": "nationality", "asked_group": ABOUT_YOU}
+    tracker = make_tracker(slots, text=text, intent="inform", entities=[entity("country", "British", text)])
+    events = slot_events(run(ValidateProfileForm(), dispatcher, tracker))
+    assert events["nationality"] == "GB" and events["age"] == 41
+    assert events["asked_group"] is None
+    assert texts(dispatcher)[0] == "Got it: Nationality: United Kingdom; Age: 41."
+    assert events["requested_slot"] not in ("nationality", "age")
+
+
+def test_the_part_a_reply_leaves_out_is_asked_on_its_own_next(dispatcher):
+    text = "I'm British"
+    slots = {"requested_slot": "nationality", "asked_group": ABOUT_YOU}
+    tracker = make_tracker(slots, text=text, intent="inform", entities=[entity("country", "British", text)])
+    events = slot_events(run(ValidateProfileForm(), dispatcher, tracker))
+    assert events["nationality"] == "GB" and "age" not in events
+    assert events["requested_slot"] == "age"
+    ask_age = next(a for a in ASK_ACTIONS if a.slot == "age")()
+    after = CollectingDispatcher()
+    run(ask_age, after, make_tracker({"nationality": "GB"}))
+    assert after.messages[0]["response"] == "utter_ask_age"
+
+
+def test_a_reply_to_questions_asked_together_that_answers_none_gets_a_hint(dispatcher):
+    slots = {"requested_slot": "nationality", "asked_group": ABOUT_YOU}
+    events = slot_events(
+        run(ValidateProfileForm(), dispatcher, make_tracker(slots, text="hmm", intent="inform"))
+    )
+    assert texts(dispatcher) == [texts_data()["reask"]["together"]]
+    assert events["interview_failures"] == {"nationality": 1}
+    assert events["requested_slot"] == "nationality"
+
+
+def test_why_at_questions_asked_together_explains_each_of_them(dispatcher):
+    slots = {"requested_slot": "nationality", "asked_group": ABOUT_YOU}
+    run(ActionExplainQuestion(), dispatcher, make_tracker(slots))
+    (message,) = texts(dispatcher)
+    reasons = message.split("\n\n")
+    assert len(reasons) == 2
+    assert all("Your answer matters for:" in reason for reason in reasons)

@@ -35,7 +35,7 @@ import yaml
 from bot.storage.identity import pseudonymous_sender_id
 from rasa_addons.channels.formatting import BotMessage, number_turn
 from tests.channels.fake_platforms import Credentials, FakePlatforms
-from tests.test_run_command import APPLICANT, GROUP_QUESTIONS, QUESTIONS, free_port
+from tests.test_run_command import GROUP_QUESTIONS, QUESTIONS, free_port, reply_to
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.server, pytest.mark.timeout(900)]
@@ -351,7 +351,7 @@ def test_a_whole_interview_on_whatsapp_ends_with_the_result_as_text_split_betwee
             break
         asked = last_question("\n\n".join(bodies))
         assert asked, f"no question and no result in: {bodies}"
-        bodies = whatsapp(assistant, platforms, APPLICANT.get(asked, "skip"), number)
+        bodies = whatsapp(assistant, platforms, reply_to(asked), number)
     else:
         pytest.fail("no result on WhatsApp after 50 messages")
 

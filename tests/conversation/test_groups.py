@@ -101,3 +101,35 @@ def test_which_degrees_are_stem_is_one_checklist_answered_by_numbers_both_or_non
         "bachelor_stem": False,
         "postgraduate_stem": False,
     }
+
+
+def test_questions_of_different_kinds_are_asked_in_one_sentence_with_an_example():
+    question = groups.ask("nationality", ["nationality", "mainland_resident", "age"], [], AS_OF)
+    assert question.members == ("nationality", "age")
+    assert question.text.startswith("Two quick questions: what is your nationality")
+    assert question.text.endswith('One message is fine, like "British, 41".')
+    assert question.buttons == ({"title": "Skip these", "payload": "/skip"},)
+
+
+def test_questions_asked_together_are_worded_for_the_ones_still_needed():
+    three = groups.ask(
+        "work_experience_years",
+        ["work_experience_years", "annual_income_hkd", "languages.english"],
+        [],
+        AS_OF,
+    )
+    assert three.text.startswith("Three quick questions: how many years have you worked")
+    assert '"8 years, HK$900k, English and Cantonese"' in three.text
+    two = groups.ask("annual_income_hkd", ["annual_income_hkd", "languages.english"], [], AS_OF)
+    assert two.members == ("annual_income_hkd", "languages.english")
+    assert two.text.startswith("Two quick questions: what was your income last year")
+    assert groups.ask("age", ["age"], [], AS_OF) is None  # one left: its own question
+
+
+def test_every_wording_of_questions_asked_together_names_its_members():
+    wordings = groups.together_wordings()
+    assert wordings[groups.ask("nationality", ["nationality", "age"], [], AS_OF).text] == (
+        "nationality",
+        "age",
+    )
+    assert len(set(wordings)) == len(wordings)

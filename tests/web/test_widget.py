@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_run_command import APPLICANT, GROUP_QUESTIONS, QUESTIONS  # the same applicant, one source
+from tests.test_run_command import GROUP_QUESTIONS, QUESTIONS, reply_to  # the same applicant, one source
 from tests.web.conftest import AXE
 
 pytestmark = [pytest.mark.browser, pytest.mark.server, pytest.mark.timeout(1200)]
@@ -134,7 +134,7 @@ def test_a_conversation_by_typing_and_clicking_reaches_the_assessment_card(page,
             break
         asked = [question_asked(t) for t in last_bot_texts(page) if question_asked(t)]
         assert asked, f"no question and no result in: {last_bot_texts(page)}"
-        answer = APPLICANT.get(asked[-1], "skip")
+        answer = reply_to(asked[-1])
         buttons = page.locator(".hkta-quick-replies .hkta-quick-reply")
         titles = [t.strip() for t in buttons.all_inner_texts()]
         if BUTTON_FOR.get(answer) in titles:
