@@ -53,5 +53,5 @@ def _ask_action_for(slot: str) -> type[ActionAskQuestion]:
     return type(f"ActionAsk_{slot}", (ActionAskQuestion,), {"slot": slot})
 
 
-GROUPED_SLOTS = [member.replace(".", "_") for group in groups.groups() for member in group.members]
+GROUPED_SLOTS = list(dict.fromkeys(m.replace(".", "_") for group in groups.groups() for m in group.members))
 ASK_ACTIONS = [_ask_action_for(slot) for slot in GROUPED_SLOTS]

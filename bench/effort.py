@@ -207,7 +207,7 @@ class OverRest:
         name = self._group_openings()[text[:30]]
         group = next(g for g in groups.groups() if g.name == name)
         if group.kind == "checklist":
-            by_line = {groups.option_line(f, AS_OF): f for f in group.members}
+            by_line = {groups.option_line(f, AS_OF, group): f for f in group.members}
             fields = [by_line[line.split(". ", 1)[1]] for line in text.splitlines()[1:]]
         else:
             fields = list(group.members)

@@ -59,8 +59,8 @@ def groups() -> tuple[Group, ...]:
     )
 
 
-def group_of(field: str) -> Group | None:
-    return next((g for g in groups() if field in g.members), None)
+def group_named(name: str) -> Group:
+    return next(g for g in groups() if g.name == name)
 
 
 def qmas_thresholds(as_of: dt.date) -> dict[str, Any]:
@@ -89,12 +89,12 @@ def thresholds(group: Group, as_of: dt.date) -> dict[str, Any]:
 
 def ask(field: str, pending: Iterable[str], declined: Iterable[str], as_of: dt.date) -> GroupQuestion | None:
     """The group question to ask instead of ``field``'s own, if two or more of its members are pending."""
-    group = group_of(field)
-    if group is None or group.name in set(declined):
-        return None
-    pending = set(pending)
-    members = tuple(m for m in group.members if m in pending)
-    if len(members) < 2:
+    pending, declined = set(pending), set(declined)
+    for group in groups():
+        members = tuple(m for m in group.members if m in pending)
+        if field in group.members and group.name not in declined and len(members) >= 2:
+            break
+    else:
         return None
     words = texts()["groups"]
     if group.kind == "all_yes":
@@ -105,7 +105,7 @@ def ask(field: str, pending: Iterable[str], declined: Iterable[str], as_of: dt.d
         together = words["together"]
         skip = {"title": together["skip_button"], "payload": "/skip"}
         return GroupQuestion(group, members, together_question(members), (skip,))
-    options = [f"{n}. {option_line(m, as_of)}" for n, m in enumerate(members, start=1)]
+    options = [f"{n}. {option_line(m, as_of, group)}" for n, m in enumerate(members, start=1)]
     text = "\n".join([words["headings"][group.name], *options])
     none = {"title": words["checklist_none_button"], "payload": "/deny"}
     return GroupQuestion(group, members, text, (none,))
@@ -115,10 +115,17 @@ def together_question(members: Iterable[str]) -> str:
     """One sentence asking every member: "Two quick questions: what ..., and how old are you? ..."."""
     words = texts()["groups"]["together"]
     members = list(members)
-    asks = [words["asks"][m] for m in members]
+    asks = [_ask_part(words["asks"][m], first=n == 0) for n, m in enumerate(members)]
     joined = ", ".join(asks[:-1]) + ", and " + asks[-1]
     example = ", ".join(words["examples"][m] for m in members)
     return words["question"].format(lead=words["lead"][len(members)], asks=joined, example=example)
+
+
+def _ask_part(wording: str | Mapping[str, str], first: bool) -> str:
+    """A part's words; {first, later} when it must name what a part before it would have named."""
+    if isinstance(wording, str):
+        return wording
+    return wording["first" if first else "later"]
 
 
 def together_wordings() -> dict[str, tuple[str, ...]]:
@@ -133,9 +140,9 @@ def together_wordings() -> dict[str, tuple[str, ...]]:
     }
 
 
-def option_line(field: str, as_of: dt.date) -> str:
+def option_line(field: str, as_of: dt.date, group: Group) -> str:
     """A checklist line, with its threshold from the rules in force: "3+ years at a multinational..."."""
-    threshold = thresholds(group_of(field), as_of)[field]
+    threshold = thresholds(group, as_of)[field]
     template = texts()["groups"]["options"][field]
     return template.format(years=format_number(threshold), amount=format_amount(threshold))
 
@@ -152,7 +159,7 @@ def read(
         chosen = set()
     if chosen is None:
         return None
-    limits = thresholds(next(g for g in groups() if g.name == asked["name"]), as_of)
+    limits = thresholds(group_named(asked["name"]), as_of)
     answers = {}
     for n, member in enumerate(members, start=1):
         threshold = limits.get(member, True)

@@ -35,6 +35,8 @@ class Question:
     label: str
     aliases: tuple[str, ...]
     no_means: Any = None  # what a plain "no" answers, for questions that are not yes/no
+    # Words beyond yes and no that answer this yes/no question in reply to it ("not STEM"), by answer
+    replies: tuple[tuple[bool, tuple[str, ...]], ...] = ()
 
     @property
     def slot(self) -> str:
@@ -60,6 +62,7 @@ def questions() -> tuple[Question, ...]:
             q["label"],
             tuple(q.get("aliases", ())),
             marker if q.get("no_means") == "skipped" else q.get("no_means"),
+            tuple((value == "true", tuple(words)) for value, words in q.get("replies", {}).items()),
         )
         for q in _data()["questions"]
     )

@@ -287,6 +287,11 @@ def _read_whole_answer(
     if kind == "yes_no":
         if said_yes or said_no:
             result.set(asked.field, said_yes)
+            return
+        for value, phrases in sorted(asked.replies):  # "false" first: "not stem" holds "stem"
+            if any(re.fullmatch(re.escape(phrase), lowered) for phrase in phrases):
+                result.set(asked.field, value)
+                return
     elif kind == "age":
         result.set("age", normalise.parse_age(text))
     elif kind == "years":

@@ -133,3 +133,23 @@ def test_every_wording_of_questions_asked_together_names_its_members():
         "age",
     )
     assert len(set(wordings)) == len(wordings)
+
+
+def test_a_question_in_two_groups_is_asked_in_the_first_that_has_two_needed():
+    bachelor = ["bachelor_institution", "bachelor_graduation_year", "bachelor_stem", "postgraduate_stem"]
+    question = groups.ask("bachelor_institution", bachelor, [], AS_OF)
+    assert question.group.name == "bachelor"
+    assert question.members == ("bachelor_institution", "bachelor_graduation_year", "bachelor_stem")
+    # The university and year known: which degrees are STEM is one checklist again.
+    stem = groups.ask("bachelor_stem", ["bachelor_stem", "postgraduate_stem"], [], AS_OF)
+    assert stem.group.name == "stem" and stem.group.kind == "checklist"
+
+
+def test_a_part_that_follows_another_refers_back_to_it():
+    year_and_stem = groups.ask(
+        "bachelor_graduation_year", ["bachelor_graduation_year", "bachelor_stem"], [], AS_OF
+    )
+    assert (
+        "in which year did you finish your bachelor's degree, and was it in a STEM subject"
+        in year_and_stem.text
+    )

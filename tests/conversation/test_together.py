@@ -94,3 +94,22 @@ def test_a_converted_amount_in_a_reply_together_is_stated(nlp):
     understood = understand_together(text, entities, members, "inform", AS_OF)
     assert understood.answers["annual_income_hkd"] > 800_000  # CNY 800k in HKD
     assert any("CNY" in note and "HK$" in note for note in understood.notes)
+
+
+@pytest.mark.parametrize(
+    ("said", "stem"), [("yes", True), ("no", False), ("not STEM", False), ("STEM", True)]
+)
+def test_the_bachelor_questions_with_a_yes_or_no_for_stem(reply, said, stem):
+    answers = reply(
+        f"HKU, 2015, {said}", ("bachelor_institution", "bachelor_graduation_year", "bachelor_stem")
+    )
+    assert answers == {
+        "bachelor_institution": "The University of Hong Kong",
+        "bachelor_graduation_year": 2015,
+        "bachelor_stem": stem,
+    }
+
+
+def test_not_stem_answers_the_stem_question_asked_alone(read):
+    assert read("non-STEM", "bachelor_stem").answers == {"bachelor_stem": False}
+    assert read("it was STEM", "postgraduate_stem").answers == {"postgraduate_stem": True}
