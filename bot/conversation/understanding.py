@@ -310,7 +310,7 @@ def _read_whole_answer(
         result.set(asked.field, normalise.parse_country(text))
     elif kind == "degree_level":
         result.set(asked.field, normalise.parse_degree_level(text))
-    elif kind == "institution":
+    elif kind == "institution" and not result.answers:  # "6 years, USD 45k" is not a university's name
         result.set(asked.field, _institution(text))
     elif kind == "year":
         result.set(asked.field, normalise.parse_year(text, as_of))
@@ -348,9 +348,8 @@ def understand(
         return result
 
     degrees_seen: list[tuple[int, str]] = []
-    ordered = [
-        _as_country_if_meant(e, text, asked) for e in sorted(entities, key=lambda e: int(e.get("start") or 0))
-    ]
+    entities = sorted(entities, key=lambda e: int(e.get("start") or 0))
+    ordered = [_as_country_if_meant(e, text, asked, entities) for e in entities]
     for entity in ordered:
         _read_entity(entity, text, asked, as_of, result, degrees_seen)
     if degrees_seen:
@@ -373,6 +372,14 @@ def understand(
 ANSWER_SEPARATORS = re.compile(r"[^,;/\n]+")
 # A university's name accepts almost any words: it is tried last, and only on a piece no entity touches.
 CATCH_ALL_KINDS = ("institution",)
+
+
+SCHOOL_WORDS = ("university", "univ", "uni", "college", "institute", "polytechnic", "school", "academy")
+
+
+def _names_a_school(words: str) -> bool:
+    """Words beside a year that still name a school: "University of Lagos" in "University of Lagos 2018"."""
+    return _has_cue(words.lower(), SCHOOL_WORDS)
 
 
 def understand_together(
@@ -424,8 +431,9 @@ def understand_together(
         if not bare.strip():
             continue
         left = [m for m in members if m.slot not in result.answers]
-        # A university's name accepts any words, so it takes only a piece that is wholly bare.
-        left = [m for m in left if not (overlaps and m.kind in CATCH_ALL_KINDS)]
+        # A university's name accepts any words, so it takes only a piece that is wholly bare, or words
+        # that say they are a school's.
+        left = [m for m in left if not (overlaps and m.kind in CATCH_ALL_KINDS and not _names_a_school(bare))]
         for member in sorted(left, key=lambda m: m.kind in CATCH_ALL_KINDS):
             reading = Understood()
             _read_whole_answer(bare, None, member, as_of, reading)
@@ -492,16 +500,34 @@ def _read_statements(text: str, result: Understood) -> None:
                 break
 
 
-def _as_country_if_meant(entity: Mapping[str, Any], text: str, asked: Question | None) -> Mapping[str, Any]:
+# What stands between two items of a list: "English and Hindi", "English, Hindi".
+LIST_GAP = re.compile(r"[\s,;/&]*(?:and|or)?[\s,;/&]*", re.IGNORECASE)
+
+
+def _between(text: str, one: Mapping[str, Any], other: Mapping[str, Any]) -> str:
+    first, second = sorted((one, other), key=lambda e: int(e.get("start") or 0))
+    return text[int(first.get("end") or 0) : int(second.get("start") or 0)]
+
+
+def _as_country_if_meant(
+    entity: Mapping[str, Any], text: str, asked: Question | None, entities: Iterable[Mapping[str, Any]] = ()
+) -> Mapping[str, Any]:
     """A word that is both a language and a nationality ("Norwegian") is a nationality in answer to
-    "what is your nationality?", and anywhere no word about speaking or writing stands near it."""
+    "what is your nationality?", and anywhere no word about speaking or writing stands near it and no
+    other language is named beside it ("English and Yoruba" is a list of languages)."""
     value = str(entity.get("value", ""))
     if entity.get("entity") != "language" or normalise.parse_country(value) is None:
         return entity
     start, end = int(entity.get("start") or 0), int(entity.get("end") or 0)
     answering_nationality = asked is not None and asked.kind == "country"
     answering_languages = asked is not None and asked.kind == "languages"
-    about_speaking = _has_cue(_clause_around(text, start, end), LANGUAGE_CUES)
+    clause = _clause_around(text, start, end)
+    listed_with_languages = any(
+        other.get("entity") == "language" and LIST_GAP.fullmatch(_between(text, entity, other))
+        for other in entities
+        if other is not entity
+    )
+    about_speaking = _has_cue(clause, LANGUAGE_CUES) or listed_with_languages
     if answering_nationality or not (answering_languages or about_speaking):
         return {**entity, "entity": "country"}
     return entity

@@ -113,3 +113,14 @@ def test_the_bachelor_questions_with_a_yes_or_no_for_stem(reply, said, stem):
 def test_not_stem_answers_the_stem_question_asked_alone(read):
     assert read("non-STEM", "bachelor_stem").answers == {"bachelor_stem": False}
     assert read("it was STEM", "postgraduate_stem").answers == {"postgraduate_stem": True}
+
+
+def test_a_school_not_on_our_list_is_read_beside_its_year(reply):
+    answers = reply(
+        "University of Lagos 2018, yes", ("bachelor_institution", "bachelor_graduation_year", "bachelor_stem")
+    )
+    assert answers == {
+        "bachelor_institution": "University of Lagos",
+        "bachelor_graduation_year": 2018,
+        "bachelor_stem": True,
+    }

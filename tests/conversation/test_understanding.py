@@ -226,3 +226,14 @@ def test_nationality_from_a_demonym_or_a_cue(read, text, nationality):
 )
 def test_a_place_mentioned_in_passing_is_not_a_nationality(read, text):
     assert "nationality" not in read(text).answers
+
+
+def test_details_sent_to_the_university_question_are_not_taken_for_its_name(read):
+    answers = read("6 years, 45k USD, english and hindi", "bachelor_institution").answers
+    assert "bachelor_institution" not in answers  # asked again instead
+    assert answers["work_experience_years"] == 6 and answers["languages_other"] == ["hindi"]
+
+
+def test_a_list_of_languages_is_languages_not_a_nationality(read):
+    assert read("English, Hindi").answers == {"languages_english": True, "languages_other": ["hindi"]}
+    assert read("English, 41").answers == {"nationality": "GB", "age": 41}
