@@ -364,6 +364,40 @@ def parse_money(text: str, default_currency: str = "HKD", as_of: date | None = N
     )
 
 
+# Currency names that are also everyday words: beside an amount they are too often not a currency.
+EVERYDAY_CURRENCY_WORDS = frozenset(
+    {"real", "mark", "rand", "won", "dollar", "pound", "franc", "peso", "rupee"}
+)
+
+
+@lru_cache(maxsize=1)
+def _currencies_without_rate() -> dict[str, str]:
+    """ISO 4217 codes (upper case) and the last word of their names (lower case) -> code, for every
+    currency we have no rate for (pycountry's list, less the rate table and our aliases)."""
+    known_words = set(lexicon.currency_aliases())
+    with_rate = set(load_fx_rates())
+    found: dict[str, str] = {}
+    for currency in pycountry.currencies:
+        code = currency.alpha_3
+        if code in with_rate or code.lower() in known_words:
+            continue
+        found[code] = code
+        word = currency.name.split()[-1].lower()
+        if word not in known_words and word not in EVERYDAY_CURRENCY_WORDS:
+            found.setdefault(word, code)
+            found.setdefault(word + "s", code)
+    return found
+
+
+def currency_without_rate(word: str) -> str | None:
+    """The ISO code when ``word`` names a currency we cannot convert: "KES" (written in capitals), or
+    "shillings"; None otherwise. So an amount in it is not silently taken for Hong Kong dollars."""
+    table = _currencies_without_rate()
+    if len(word) == 3 and word.isupper():
+        return table.get(word)
+    return table.get(word.lower()) if not word.isupper() else None
+
+
 # ---------------------------------------------------------------- age
 
 

@@ -18,6 +18,7 @@ from typing import Any
 
 from bot import normalise
 from bot.conversation.interview import SKIPPED, Question, question_for_field, questions, statements
+from bot.conversation.presenting import texts
 from bot.nlp.lexicon import country_demonyms
 from bot.profile import DEGREE_LEVELS
 from bot.universities import is_ugc_funded, match_university
@@ -125,6 +126,18 @@ def _money_note(value: normalise.MoneyValue) -> str | None:
     if value.currency_assumed and "$" in str(value.original_amount):
         return "I took the amount to be in Hong Kong dollars."
     return None
+
+
+def _cannot_convert(words: Iterable[str], result: Understood) -> bool:
+    """Whether one of these words names a currency we have no rate for ("KES 6m"): then the amount is
+    not used, rather than silently read as Hong Kong dollars, and the user is told why."""
+    for word in words:
+        if normalise.currency_without_rate(word):
+            note = texts()["unknown_currency"].format(currency=word)
+            if note not in result.notes:
+                result.notes.append(note)
+            return True
+    return False
 
 
 def _set_money(result: Understood, field_path: str, value: normalise.MoneyValue) -> None:
@@ -241,6 +254,9 @@ def _read_entity(
         money = normalise.parse_money(value, as_of=as_of)
         if money is None:
             return
+        beside = re.findall(r"[^\W\d_]+", text[:start])[-1:] + re.findall(r"[^\W\d_]+", text[end:])[:1]
+        if money.currency_assumed and _cannot_convert(beside, result):
+            return
         cued = next((f for f, cues in MONEY_CUES.items() if _has_cue(context, cues)), None)
         _set_money(result, cued or (asked.field if asked_kind == "money" else "annual_income_hkd"), money)
     elif label == "year":
@@ -304,7 +320,9 @@ def _read_whole_answer(
             result.set(asked.field, asked.no_means)
             return
         money = normalise.parse_money(text, as_of=as_of)
-        if money is not None:
+        if money is not None and not (
+            money.currency_assumed and _cannot_convert(re.findall(r"[^\W\d_]+", text), result)
+        ):
             _set_money(result, asked.field, money)
     elif kind == "country":
         result.set(asked.field, normalise.parse_country(text))

@@ -237,3 +237,14 @@ def test_details_sent_to_the_university_question_are_not_taken_for_its_name(read
 def test_a_list_of_languages_is_languages_not_a_nationality(read):
     assert read("English, Hindi").answers == {"languages_english": True, "languages_other": ["hindi"]}
     assert read("English, 41").answers == {"nationality": "GB", "age": 41}
+
+
+@pytest.mark.parametrize("text", ["KES 6m", "6 million shillings", "NGN 20,000,000"])
+def test_an_amount_in_a_currency_we_cannot_convert_is_not_taken_for_hong_kong_dollars(read, text):
+    understood = read(text, "annual_income_hkd")
+    assert "annual_income_hkd" not in understood.answers  # asked again, in HK$ or US$
+    assert len(understood.notes) == 1 and "can't convert" in understood.notes[0]
+
+
+def test_capitals_beside_an_amount_that_are_no_currency_leave_it_in_hong_kong_dollars(read):
+    assert read("8 years at the CEO office, 2m").answers["annual_income_hkd"] == 2_000_000
