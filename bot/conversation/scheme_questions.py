@@ -17,6 +17,7 @@ from typing import Any
 
 import yaml
 
+from bot.conversation.interview import profile
 from bot.conversation.presenting import format_date, say
 from bot.engine import assess
 from bot.profile import Profile
@@ -153,6 +154,16 @@ def _processing(scheme_id: str, name: str) -> list[str]:
     else:
         line = say("scheme_info", "processing", name=name, weeks=facts["weeks"])
     return [line, _source_line(facts["source"]["url"], facts["source"]["date"])]
+
+
+FITTING = ("eligible", "needs_job_offer")
+
+
+def fitting_schemes(answers: Mapping[str, Any], as_of: dt.date) -> list[str]:
+    """The schemes the applicant's answers fit (can apply, or could with a job offer), best first: what
+    "documents needed" after a result is about."""
+    schemes = assess(profile(answers), as_of, near_misses=False)["schemes"]
+    return [s["id"] for s in schemes if s["status"] in FITTING]
 
 
 def scheme_names(as_of: dt.date) -> dict[str, str]:

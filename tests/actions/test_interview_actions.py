@@ -201,6 +201,36 @@ def test_a_scheme_question_without_a_scheme_offers_a_button_per_scheme(dispatche
     assert len(message["buttons"]) == 10
 
 
+def test_which_scheme_buttons_carry_the_topic_asked_about(dispatcher):
+    tracker = make_tracker(text="how much are the fees", intent="ask_scheme_info")
+    run(ActionAnswerSchemeQuestion(), dispatcher, tracker)
+    payloads = [b["payload"] for b in dispatcher.messages[0]["buttons"]]
+    assert '/ask_scheme_info{"scheme": "qmas", "topic": "fees"}' in payloads
+    chosen = CollectingDispatcher()
+    button = make_tracker(
+        text=payloads[0], intent="ask_scheme_info",
+        entities=[{"entity": "scheme", "value": "qmas"}, {"entity": "topic", "value": "fees"}],
+    )  # fmt: skip
+    run(ActionAnswerSchemeQuestion(), chosen, button)
+    assert "HK$" in texts(chosen)[0]  # the fees, not what QMAS is
+
+
+def test_documents_needed_under_a_result_points_to_the_official_page_of_each_scheme_that_fits(dispatcher):
+    # A British 30-year-old earning HK$3m with a clean record: TTPS A fits; the rest wait for answers.
+    slots = {"nationality": "GB", "age": 30, "annual_income_hkd": 3_000_000, "good_character": True,
+             "self_supporting": True}  # fmt: skip
+    tracker = make_tracker(
+        slots, text='/ask_scheme_info{"topic": "documents"}', intent="ask_scheme_info",
+        entities=[{"entity": "topic", "value": "documents"}],
+    )  # fmt: skip
+    run(ActionAnswerSchemeQuestion(), dispatcher, tracker)
+    messages = texts(dispatcher)
+    assert messages == [
+        "The documents Top Talent Pass Scheme (TTPS) Category A asks for are listed on its official page, "
+        "with the forms: https://www.immd.gov.hk/eng/services/visas/TTPS.html"
+    ]
+
+
 def test_what_if_shows_the_change_without_touching_the_real_answers(dispatcher):
     text = "what if i earned 2.6m"
     slots = {"nationality": "GB", "age": 30, "annual_income_hkd": 1_000_000, "good_character": True}
