@@ -10,6 +10,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -61,6 +62,7 @@ def running_assistant(tmp_path_factory):
         WEB_PORT=str(web_port),
         DATABASE_URL=f"sqlite:///{database}",
         HKTA_LOG_DIR=str(logs),  # read by test_no_personal_detail_reaches_the_server_logs
+        RASA_API_TOKEN="",  # the default: Rasa's HTTP API off
     )
     process = subprocess.Popen(
         [sys.executable, "scripts/assistant.py", "run"],
@@ -97,6 +99,14 @@ def test_the_privacy_notice_is_not_repeated_in_the_same_conversation(running_ass
     assert "guidance assistant" in replies
     assert "privacy" not in replies.lower()
     assert database.exists()  # the conversation went to the SQL tracker store
+
+
+def test_rasas_http_api_is_not_served_without_a_token(running_assistant):
+    _, port, _, _ = running_assistant
+    for path in ("/conversations/e2e-second/tracker", "/status", "/model/parse"):
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=10)
+        assert refused.value.code == 404, path
 
 
 def test_a_whole_interview_ends_with_the_assessment_payload(running_assistant):
