@@ -2,12 +2,14 @@
 
     python scripts/assistant.py run      build the spaCy pipeline, train if needed, start both servers
     python scripts/assistant.py shell    the same, but chat in the terminal
+    python scripts/assistant.py replicas several Rasa servers behind a round-robin proxy (PostgreSQL + Redis)
     python scripts/assistant.py train    build the spaCy pipeline and train if needed
     python scripts/assistant.py test     lint, pytest, validate, train, story tests; stops at first failure
 
 Environment: RASA_PORT (5005), ACTION_PORT (5055), WEB_PORT (8080, the demo page with the widget),
 CORS_ORIGINS (space-separated; default the demo page), DATABASE_URL (default SQLite in var/),
-REDIS_URL (lock store, for several replicas), HKTA_STARTUP_TIMEOUT (seconds, 300); messaging channels:
+REDIS_URL (lock store, for several replicas), REPLICAS (2, for `replicas`), RASA_API_TOKEN (turns on
+Rasa's HTTP API with this token), HKTA_STARTUP_TIMEOUT (seconds, 300); messaging channels:
 TELEGRAM_*, TWILIO_*, FACEBOOK_*, SLACK_* (README, "Messaging channels").
 """
 
@@ -21,7 +23,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -178,8 +180,20 @@ def prepare_database() -> None:
             fail(f"database {command[0]}", f"bot.storage {command[0]} failed: is DATABASE_URL right?")
 
 
+def rasa_api_arguments(env: Mapping[str, str]) -> list[str]:
+    """Rasa's HTTP API (trackers, events, model) only with a token: `--enable-api` alone would serve it
+    to anyone who can reach the port (docs/decisions/0500)."""
+    token = (env.get("RASA_API_TOKEN") or "").strip()
+    return ["--enable-api", "--auth-token", token] if token else []
+
+
 def start_servers(
-    model: Path, rasa_port: int, action_port: int, with_rasa: bool = True, web_port: int | None = None
+    model: Path,
+    rasa_port: int,
+    action_port: int,
+    with_rasa: bool = True,
+    web_port: int | None = None,
+    replica_ports: Sequence[int] = (),
 ) -> list[Server]:
     os.environ["DATABASE_URL"] = database_url(os.environ)  # the action server erases in the same database
     page = f"http://localhost:{web_port} http://127.0.0.1:{web_port}" if web_port else ""
@@ -193,12 +207,19 @@ def start_servers(
             f"http://127.0.0.1:{action_port}/health",
         )
     ]
-    if with_rasa:
-        command = [str(BIN / "rasa"), "run", "--model", str(model), "--port", str(rasa_port)]
+    # With replicas, one Rasa server per port and the round-robin proxy on rasa_port in front of them.
+    rasa_ports = {f"rasa-{i}": port for i, port in enumerate(replica_ports, 1)} or {"rasa": rasa_port}
+    for name, port in rasa_ports.items() if with_rasa else ():
+        command = [str(BIN / "rasa"), "run", "--model", str(model), "--port", str(port)]
         command += ["--endpoints", str(endpoints), "--credentials", str(credentials)]
+        command += rasa_api_arguments(os.environ)
         for origin in cors:
             command += ["--cors", origin]
-        servers.append(start("rasa", command, f"http://127.0.0.1:{rasa_port}/webhooks/rest/"))
+        servers.append(start(name, command, f"http://127.0.0.1:{port}/webhooks/rest/"))
+    if with_rasa and replica_ports:
+        backends = [f"http://127.0.0.1:{port}" for port in replica_ports]
+        command = [sys.executable, "scripts/round_robin_proxy.py", "--port", str(rasa_port), *backends]
+        servers.append(start("proxy", command, f"http://127.0.0.1:{rasa_port}/_proxy/stats"))
     if web_port:
         # The demo page; its widget talks to Rasa's socket.io channel (see web/README.md).
         servers.append(
@@ -291,6 +312,36 @@ Press Ctrl-C to stop.
     wait_for_ctrl_c(servers)
 
 
+def command_replicas() -> None:
+    """REPLICAS Rasa servers (2) on the ports after RASA_PORT, behind the round-robin proxy on RASA_PORT,
+    sharing DATABASE_URL (PostgreSQL) and REDIS_URL (lock store), with one action server."""
+    rasa_port = int(os.environ.get("RASA_PORT", "5005"))
+    action_port = int(os.environ.get("ACTION_PORT", "5055"))
+    count = int(os.environ.get("REPLICAS", "2"))
+    if count < 1:
+        fail("configuration", f"REPLICAS must be 1 or more, got {count}.")
+    if database_url(os.environ).startswith("sqlite") or not os.environ.get("REDIS_URL"):
+        fail(
+            "configuration",
+            "Replicas must share one database and one lock store: set DATABASE_URL to PostgreSQL "
+            "(postgresql://...) and REDIS_URL (redis://...). See the README, 'Several replicas'.",
+        )
+    replica_ports = [rasa_port + i for i in range(1, count + 1)]
+    model = ensure_model()
+    servers = start_servers(model, rasa_port, action_port, replica_ports=replica_ports)
+    print(
+        f"""
+{count} Rasa replicas (ports {", ".join(map(str, replica_ports))}) behind the round-robin proxy.
+  REST:   curl -s localhost:{rasa_port}/webhooks/rest/webhook -d '{{"sender": "me", "message": "hi"}}'
+  Counts: curl -s localhost:{rasa_port}/_proxy/stats  (requests each replica served)
+  Logs:   {LOGS}/
+Press Ctrl-C to stop.
+""",
+        flush=True,
+    )
+    wait_for_ctrl_c(servers)
+
+
 def command_shell() -> None:
     action_port = int(os.environ.get("ACTION_PORT", "5055"))
     model = ensure_model()
@@ -373,7 +424,13 @@ def command_test() -> None:
     say("All stages passed.")
 
 
-COMMANDS = {"run": command_run, "shell": command_shell, "train": ensure_model, "test": command_test}
+COMMANDS = {
+    "run": command_run,
+    "replicas": command_replicas,
+    "shell": command_shell,
+    "train": ensure_model,
+    "test": command_test,
+}
 
 if __name__ == "__main__":
     if len(sys.argv) != 2 or sys.argv[1] not in COMMANDS:

@@ -37,14 +37,18 @@ def tracker_store(database_url: str) -> dict:
     return {"type": TRACKER_STORE_CLASS, "dialect": dialect, "url": database_url}
 
 
+# Rasa's RedisLockStore, with atomic ticket changes: Rasa's own can serve two replicas at once.
+LOCK_STORE_CLASS = "rasa_addons.lock_store.AtomicRedisLockStore"
+
+
 def lock_store(redis_url: str) -> dict:
-    """Rasa's Redis lock store, which takes host/port/db/password rather than a URL."""
+    """The Redis lock store, which takes Rasa's host/port/db/password settings rather than a URL."""
     parts = urlsplit(redis_url)
     if parts.scheme not in ("redis", "rediss"):
         raise ValueError(f"REDIS_URL must start with redis:// or rediss://, got {redis_url!r}")
     db = parts.path.lstrip("/") or "0"
     config = {
-        "type": "redis",
+        "type": LOCK_STORE_CLASS,
         "url": parts.hostname or "localhost",
         "port": parts.port or 6379,
         "db": int(db),

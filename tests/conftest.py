@@ -48,11 +48,11 @@ def _service_url(variable: str, default: str, what: str) -> str:
     pytest.skip(message)
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")  # session: module-scoped fixtures that start servers need them too
 def postgres_url() -> str:
     return _service_url("TEST_DATABASE_URL", DEFAULT_TEST_DATABASE_URL, "PostgreSQL")
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def redis_url() -> str:
     return _service_url("TEST_REDIS_URL", DEFAULT_TEST_REDIS_URL, "Redis")

@@ -3,7 +3,6 @@ remembers the conversation in the SQL store, and stops cleanly on Ctrl-C."""
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import socket
@@ -11,13 +10,23 @@ import sqlite3
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
 import pytest
-import yaml
 
-from bot.conversation import groups
+# The scripted applicant (tests/scripted_applicant.py), whose names older tests import from here.
+from tests.scripted_applicant import (  # noqa: F401
+    APPLICANT,
+    GROUP_QUESTIONS,
+    QUESTIONS,
+    interview,
+    post,
+    reply_to,
+    status_of,
+    texts,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = [pytest.mark.server, pytest.mark.timeout(900)]
@@ -27,16 +36,6 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def post(port: int, sender: str, message: str) -> list[dict]:
-    request = urllib.request.Request(
-        f"http://127.0.0.1:{port}/webhooks/rest/webhook",
-        data=json.dumps({"sender": sender, "message": message}).encode(),
-        headers={"Content-Type": "application/json"},
-    )
-    with urllib.request.urlopen(request, timeout=60) as response:
-        return json.loads(response.read())
 
 
 def wait_until_up(process: subprocess.Popen, port: int, timeout: float = 600) -> None:
@@ -64,6 +63,7 @@ def running_assistant(tmp_path_factory):
         WEB_PORT=str(web_port),
         DATABASE_URL=f"sqlite:///{database}",
         HKTA_LOG_DIR=str(logs),  # read by test_no_personal_detail_reaches_the_server_logs
+        RASA_API_TOKEN="",  # the default: Rasa's HTTP API off
         # The expected results below hold under the rules in force on this day; without it the test
         # would start failing on the day a rule changes, or on whichever day today is.
         HKTA_AS_OF="2026-11-22",
@@ -88,10 +88,6 @@ def running_assistant(tmp_path_factory):
                 process.kill()
 
 
-def texts(replies: list[dict]) -> str:
-    return "\n".join(reply.get("text", "") for reply in replies)
-
-
 def test_hi_gets_a_greeting_the_menu_and_the_privacy_notice(running_assistant):
     _, port, _, _ = running_assistant
     replies = texts(post(port, "e2e-first", "hi"))
@@ -109,75 +105,12 @@ def test_the_privacy_notice_is_not_repeated_in_the_same_conversation(running_ass
     assert database.exists()  # the conversation went to the SQL tracker store
 
 
-QUESTIONS = {
-    text["text"]: slot.removeprefix("utter_ask_")
-    for slot, variants in yaml.safe_load((ROOT / "domain.yml").read_text())["responses"].items()
-    if slot.startswith("utter_ask_")
-    for text in variants
-}
-# Questions asked together ("Two quick questions: ..."), each wording by the slots it asks.
-TOGETHER = "together:"
-QUESTIONS.update(
-    {
-        text: TOGETHER + ",".join(m.replace(".", "_") for m in members)
-        for text, members in groups.together_wordings().items()
-    }
-)
-GROUP_TEXTS = yaml.safe_load((ROOT / "bot" / "conversation" / "texts.yaml").read_text())["groups"]
-GROUP_QUESTIONS = {  # how each group question begins -> its name
-    GROUP_TEXTS["prerequisites"][:30]: "prerequisites",
-    **{heading[:30]: name for name, heading in GROUP_TEXTS["headings"].items()},
-}
-APPLICANT = {  # a software engineer from India; anything not here is skipped
-    "prerequisites": "yes",
-    "stem": "both",
-    "work": "1, 2 and 3",  # 3 of the last 5 years, 3+ years at a multinational, 3+ years in tech
-    "circumstances": "none",
-    "bachelor_institution": "IIT Bombay",
-    "bachelor_graduation_year": "2016",
-    "bachelor_stem": "yes",
-    "postgraduate_stem": "yes",
-    "work_experience_last_5_years": "5",
-    "multinational_years": "8",
-    "specified_field_years": "8",
-    "international_years": "none",
-    "business_profit_hkd": "no",
-    "owns_listed_company": "no",
-    "languages_english": "English and Hindi",
-    "job_offer_has_offer": "no",
-    "hk_study": "no",
-    "good_character": "yes",
-    "self_supporting": "yes",
-}
-
-
-def reply_to(asked: str) -> str:
-    """The applicant's reply to a question by its name: its answers, comma-separated, to questions asked
-    together; "skip" for anything it has no answer to."""
-    if asked.startswith(TOGETHER):
-        said = [APPLICANT[slot] for slot in asked.removeprefix(TOGETHER).split(",") if slot in APPLICANT]
-        return ", ".join(said) or "skip"
-    return APPLICANT.get(asked, "skip")
-
-
-def interview(port: int, sender: str, first_message: str) -> tuple[dict, int]:
-    """Answer whatever the assistant asks until the result arrives; return it and the messages sent."""
-    replies, sent = post(port, sender, first_message), 1
-    while sent < 40:
-        payloads = [r["custom"] for r in replies if r.get("custom", {}).get("type") == "assessment"]
-        if payloads:
-            return payloads[0]["assessment"], sent
-        asked = [QUESTIONS[r["text"]] for r in replies if r.get("text") in QUESTIONS]
-        asked += [
-            GROUP_QUESTIONS[r["text"][:30]] for r in replies if r.get("text", "")[:30] in GROUP_QUESTIONS
-        ]
-        assert asked, f"no question and no result in: {texts(replies)}"
-        replies, sent = post(port, sender, reply_to(asked[-1])), sent + 1
-    pytest.fail("no result after 40 messages")
-
-
-def status_of(assessment: dict, scheme_id: str) -> str:
-    return next(s["status"] for s in assessment["schemes"] if s["id"] == scheme_id)
+def test_rasas_http_api_is_not_served_without_a_token(running_assistant):
+    _, port, _, _ = running_assistant
+    for path in ("/conversations/e2e-second/tracker", "/status", "/model/parse"):
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=10)
+        assert refused.value.code == 404, path
 
 
 def test_a_whole_interview_ends_with_the_assessment_payload(running_assistant):

@@ -35,7 +35,8 @@ import yaml
 from bot.storage.identity import pseudonymous_sender_id
 from rasa_addons.channels.formatting import BotMessage, number_turn
 from tests.channels.fake_platforms import Credentials, FakePlatforms
-from tests.test_run_command import GROUP_QUESTIONS, QUESTIONS, free_port, reply_to
+from tests.scripted_applicant import GROUP_QUESTIONS, QUESTIONS, reply_to
+from tests.test_run_command import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.server, pytest.mark.timeout(900)]

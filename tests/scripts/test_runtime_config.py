@@ -27,7 +27,7 @@ def test_driver_suffix_is_kept_in_the_url_but_not_in_the_dialect():
 
 def test_redis_url_becomes_rasa_lock_store_fields():
     assert lock_store("redis://:p%40ss@cache:6380/2") == {
-        "type": "redis",
+        "type": "rasa_addons.lock_store.AtomicRedisLockStore",
         "url": "cache",
         "port": 6380,
         "db": 2,

@@ -69,5 +69,5 @@ def test_redis_lock_store_serialises_a_conversation(redis_url):
             assert held.now_serving == held.last_issued
         return lock_store.get_lock(conversation_id)
 
-    assert type(lock_store).__name__ == "RedisLockStore"
+    assert type(lock_store).__name__ == "AtomicRedisLockStore"
     assert asyncio.run(hold_lock()) is None  # released and removed after use

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_run_command import GROUP_QUESTIONS, QUESTIONS, reply_to  # the same applicant, one source
+from tests.scripted_applicant import GROUP_QUESTIONS, QUESTIONS, reply_to  # the same applicant, one source
 from tests.web.conftest import AXE
 
 pytestmark = [pytest.mark.browser, pytest.mark.server, pytest.mark.timeout(1200)]
