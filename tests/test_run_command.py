@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -17,6 +16,7 @@ from pathlib import Path
 import pytest
 
 # The scripted applicant (tests/scripted_applicant.py), whose names older tests import from here.
+from tests.ports import free_port
 from tests.scripted_applicant import (  # noqa: F401
     APPLICANT,
     GROUP_QUESTIONS,
@@ -30,12 +30,6 @@ from tests.scripted_applicant import (  # noqa: F401
 
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = [pytest.mark.server, pytest.mark.timeout(900)]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def wait_until_up(process: subprocess.Popen, port: int, timeout: float = 600) -> None:

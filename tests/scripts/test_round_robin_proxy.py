@@ -3,18 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-import socket
 
 import aiohttp
 from aiohttp import web
 
 from scripts.round_robin_proxy import make_app
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from tests.ports import free_port
 
 
 async def serve(app: web.Application, port: int) -> web.AppRunner:

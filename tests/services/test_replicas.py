@@ -15,7 +15,6 @@ import json
 import os
 import secrets
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -36,6 +35,7 @@ import redis
 import sqlalchemy as sa
 
 from bot.engine import assess_json
+from tests.ports import free_ports
 from tests.scripted_applicant import checklist_answer, interview, post, texts
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -160,22 +160,6 @@ APPLICANTS = [
         {**ENGINEER, "age": 30, "nationality": "AF"},
     ),
 ]
-
-
-def free_ports(count: int) -> int:
-    """The first of `count` consecutive free ports (the replicas listen after the proxy's port)."""
-    for _ in range(100):
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            first = s.getsockname()[1]
-        try:
-            for port in range(first, first + count):
-                with socket.socket() as s:
-                    s.bind(("127.0.0.1", port))
-            return first
-        except OSError:
-            continue
-    raise RuntimeError("no run of free ports")
 
 
 def with_path(url: str, path: str) -> str:

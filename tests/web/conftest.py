@@ -9,7 +9,6 @@ REQUIRE_BROWSER=1 (set by .ci/run) turns that skip into a failure.
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -17,6 +16,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+
+from tests.ports import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
@@ -59,12 +60,6 @@ def require_browser() -> None:
     if os.environ.get("REQUIRE_BROWSER") == "1":
         pytest.fail(f"Browser tests cannot run: {reason}; REQUIRE_BROWSER=1 makes this a failure.")
     pytest.skip(f"Browser tests skipped: {reason}.")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def wait_for(url: str, process: subprocess.Popen, what: str, timeout: float, log: Path | None = None) -> None:
