@@ -10,8 +10,11 @@ channel, which answers REST with an empty list and logs the user's text. Here, f
   conversation stays as it was before the message, and the user is asked to send it again, which then
   runs exactly as it would have. ``utter_fault_action_server_unavailable``.
 * **The conversation store unreachable** (any SQLAlchemy error while loading or saving the tracker):
-  ``utter_fault_database_unavailable``. The tracker store pings pooled connections before use, so the
-  first message after the database returns works (rasa_addons/tracker_store.py).
+  ``utter_fault_database_unavailable``. Rasa's ``FailSafeTrackerStore`` would instead carry on in
+  memory: a conversation it cannot load is treated as new (the user is greeted and asked everything
+  again, and what they answer is forgotten when the database returns). Here the error reaches the
+  processor. The tracker store pings pooled connections before use, so the first message after the
+  database returns works (rasa_addons/tracker_store.py).
 * **Anything else** that escapes the processor: ``utter_fault_unexpected_error``.
 * **Text that is not valid Unicode** (lone surrogates, which JSON can carry) made spaCy fail: it is
   mended (U+FFFD) before the message is handled.
@@ -41,6 +44,7 @@ from rasa.core.actions.action import ActionExecutionRejection, RemoteAction
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
 from rasa.core.processor import MessageProcessor
+from rasa.core.tracker_store import FailSafeTrackerStore
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.exceptions import RasaException
 from sanic.exceptions import InvalidUsage
@@ -186,6 +190,14 @@ def _rest_message(self: RestInput, request) -> str:
     return message
 
 
+async def _retrieve_or_raise(self: FailSafeTrackerStore, sender_id: str) -> DialogueStateTracker | None:
+    return await self._tracker_store.retrieve(sender_id)
+
+
+async def _save_or_raise(self: FailSafeTrackerStore, tracker: DialogueStateTracker) -> None:
+    await self._tracker_store.save(tracker)
+
+
 def install() -> None:
     """Patch Rasa once (idempotent)."""
     if getattr(MessageProcessor, "_hkta_faults_installed", False):
@@ -193,6 +205,8 @@ def install() -> None:
     RemoteAction.run = _remote_run
     MessageProcessor._run_action = _run_action
     MessageProcessor.handle_message = _handle_message
+    FailSafeTrackerStore.retrieve = _retrieve_or_raise
+    FailSafeTrackerStore.save = _save_or_raise
     RestInput._extract_sender = _rest_sender
     RestInput._extract_message = _rest_message
     MessageProcessor._hkta_faults_installed = True
