@@ -16,6 +16,9 @@ channel, which answers REST with an empty list and logs the user's text. Here, f
   processor. The tracker store pings pooled connections before use, so the first message after the
   database returns works (rasa_addons/tracker_store.py).
 * **Anything else** that escapes the processor: ``utter_fault_unexpected_error``.
+* **A message longer than MAX_MESSAGE_CHARACTERS** is not read: ``utter_fault_message_too_long``.
+  The NLU's cost grows faster than the length (100 KB of words held the server, and every other
+  conversation with it, for minutes), and no answer to the interview needs that much.
 * **Text that is not valid Unicode** (lone surrogates, which JSON can carry) made spaCy fail: it is
   mended (U+FFFD) before the message is handled.
 * **A malformed REST request** (a body that is not a JSON object, no sender, a message that is not
@@ -54,7 +57,10 @@ logger = logging.getLogger(__name__)
 ACTION_SERVER_UNAVAILABLE = "utter_fault_action_server_unavailable"
 DATABASE_UNAVAILABLE = "utter_fault_database_unavailable"
 UNEXPECTED_ERROR = "utter_fault_unexpected_error"
-FAULT_RESPONSES = (ACTION_SERVER_UNAVAILABLE, DATABASE_UNAVAILABLE, UNEXPECTED_ERROR)
+MESSAGE_TOO_LONG = "utter_fault_message_too_long"
+
+# About 200 words: far more than any answer, and a few seconds of NLU at most on one core.
+MAX_MESSAGE_CHARACTERS = 1000
 
 # A refused connection is retried this many times, this far apart: enough to ride over a restart of
 # the action server, short enough that a user of a server that is really down hears back quickly.
@@ -128,6 +134,9 @@ def valid_unicode(text: str) -> str:
 async def _handle_message(self: MessageProcessor, message: UserMessage) -> list[dict[str, Any]] | None:
     if isinstance(message.text, str):
         message.text = valid_unicode(message.text)
+        if len(message.text) > MAX_MESSAGE_CHARACTERS:
+            await _apologise(self, message, MESSAGE_TOO_LONG, limit=f"{MAX_MESSAGE_CHARACTERS:,}")
+            return _collected(message)
     token = _current_turn.set(_Turn())
     try:
         return await _original_handle_message(self, message)
@@ -142,21 +151,25 @@ async def _handle_message(self: MessageProcessor, message: UserMessage) -> list[
     finally:
         _current_turn.reset(token)
     await _apologise(self, message, response)
-    return (
-        message.output_channel.messages
-        if isinstance(message.output_channel, CollectingOutputChannel)
-        else None
-    )
+    return _collected(message)
 
 
-async def _apologise(processor: MessageProcessor, message: UserMessage, response_name: str) -> None:
+def _collected(message: UserMessage) -> list[dict[str, Any]] | None:
+    """What Rasa's handle_message returns: the replies, for a channel that collects them."""
+    channel = message.output_channel
+    return channel.messages if isinstance(channel, CollectingOutputChannel) else None
+
+
+async def _apologise(
+    processor: MessageProcessor, message: UserMessage, response_name: str, **values: str
+) -> None:
     channel = message.output_channel
     if isinstance(channel, CollectingOutputChannel):
         channel.messages.clear()  # replies of a turn that was not kept describe what did not happen
     # The stored tracker may be unreachable; the fault texts use no slots, so an empty one will do.
     blank = DialogueStateTracker(message.sender_id or "", processor.domain.slots)
     try:
-        reply = await processor.nlg.generate(response_name, blank, channel.name())
+        reply = await processor.nlg.generate(response_name, blank, channel.name(), **values)
         if reply is None:
             raise LookupError(f"{response_name} is not in the domain")
         await channel.send_response(message.sender_id, reply)

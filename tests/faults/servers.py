@@ -48,6 +48,14 @@ def wait_until_healthy(process: subprocess.Popen, url: str, log: Path, timeout: 
     pytest.fail(f"{url} not healthy after {timeout:.0f} s")
 
 
+def _die_with_parent() -> None:
+    """A server whose test run was killed stops too (Linux), rather than holding its port and CPU."""
+    import ctypes
+
+    PR_SET_PDEATHSIG = 1
+    ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
 def stop(process: subprocess.Popen | None, sig: int = signal.SIGTERM) -> None:
     if process is None or process.poll() is not None:
         return
@@ -97,6 +105,7 @@ class Assistant:
             return subprocess.Popen(
                 command, cwd=ROOT, env=quiet_env(**self.env), stdout=log, stderr=subprocess.STDOUT,
                 start_new_session=True,  # its own process group, so stopping it stops its children
+                preexec_fn=_die_with_parent,
             )  # fmt: skip
 
     def start_actions(self) -> None:
