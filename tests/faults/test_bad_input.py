@@ -21,9 +21,9 @@ from tests.faults.servers import RestClient, SocketClient, asked_question, respo
 
 pytestmark = [pytest.mark.server, pytest.mark.timeout(900)]
 
-FUZZ_SECONDS = 45  # per channel, examples included
+FUZZ_SECONDS = 40  # per channel, examples included
 FLOOD_MESSAGES = 2000
-FLOOD_SECONDS = 75
+FLOOD_SECONDS = 45
 ARTIFACTS = ROOT / "artifacts"
 TOO_LONG = response_text("utter_fault_message_too_long").format(limit=f"{MAX_MESSAGE_CHARACTERS:,}")
 
