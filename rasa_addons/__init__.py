@@ -2,3 +2,9 @@
 
 Unlike ``bot/``, this package imports Rasa: it runs inside the Rasa server process.
 """
+
+from rasa_addons import faults as _faults
+
+# Every extension of ours that Rasa loads (the tracker store, the channels) imports this package first,
+# so the Rasa server always answers a failed turn with an apology (rasa_addons/faults.py).
+_faults.install()

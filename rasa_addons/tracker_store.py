@@ -30,15 +30,20 @@ import logging
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from rasa.core.tracker_store import SQLTrackerStore
+import sqlalchemy as sa
+from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
 from rasa.shared.core.events import Event, SlotSet
 from rasa.shared.core.trackers import DialogueStateTracker, TrackerEventDiffEngine
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from bot.storage.engine import overwrite_deleted_data_on_sqlite
 from bot.storage.erasure import ERASE_REQUESTED_SLOT
 
 logger = logging.getLogger(__name__)
+
+# PostgreSQL: give up on an unreachable server after this long instead of the OS's minutes, since the
+# store's calls block the Rasa server's event loop (the user then hears rasa_addons/faults.py's apology).
+CONNECT_TIMEOUT_SECONDS = 5
 
 # Set on a tracker this store returned or saved: how many rows of its latest session the store held
 # at that moment. The store is shared by all conversations, so this lives on the tracker object.
@@ -61,9 +66,24 @@ class ErasingSQLTrackerStore(SQLTrackerStore):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self._ping_pooled_connections()
         if self.engine.dialect.name == "sqlite":
             overwrite_deleted_data_on_sqlite(self.engine)
             self.engine.dispose()  # connections opened before the listener existed lack the pragma
+
+    def _ping_pooled_connections(self) -> None:
+        """Rebuild Rasa's engine with ``pool_pre_ping``: after the database was briefly unreachable (or
+        restarted), pooled connections are dead, and without a ping the first message would fail again."""
+        url = self.engine.url
+        options = create_engine_kwargs(url)
+        if self.engine.dialect.name == "postgresql":
+            options["connect_args"] = {
+                **options.get("connect_args", {}),
+                "connect_timeout": CONNECT_TIMEOUT_SECONDS,
+            }
+        self.engine.dispose()
+        self.engine = sa.create_engine(url, pool_pre_ping=True, **options)
+        self.sessionmaker = sessionmaker(bind=self.engine)
 
     async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
         tracker = await super().retrieve(sender_id)

@@ -1,0 +1,225 @@
+"""A turn that cannot be completed is answered with an apology and not stored (docs/decisions/0600).
+
+Rasa 3.6 handles a failing custom action by logging it and carrying on with no events, so a user whose
+action server is down gets silence, or replies from a half-run turn; a database error escapes to the
+channel, which answers REST with an empty list and logs the user's text. Here, for every channel:
+
+* **Action server unreachable or failing** (connection refused, timeout, 5xx, a malformed answer): a
+  connection that was refused is retried briefly (the request never arrived, so a retry cannot repeat
+  anything), then the turn is abandoned at the first failed action. Nothing of the turn is saved: the
+  conversation stays as it was before the message, and the user is asked to send it again, which then
+  runs exactly as it would have. ``utter_fault_action_server_unavailable``.
+* **The conversation store unreachable** (any SQLAlchemy error while loading or saving the tracker):
+  ``utter_fault_database_unavailable``. Rasa's ``FailSafeTrackerStore`` would instead carry on in
+  memory: a conversation it cannot load is treated as new (the user is greeted and asked everything
+  again, and what they answer is forgotten when the database returns). Here the error reaches the
+  processor. The tracker store pings pooled connections before use, so the first message after the
+  database returns works (rasa_addons/tracker_store.py).
+* **Anything else** that escapes the processor: ``utter_fault_unexpected_error``.
+* **A message longer than MAX_MESSAGE_CHARACTERS** is not read: ``utter_fault_message_too_long``.
+  The NLU's cost grows faster than the length (100 KB of words held the server, and every other
+  conversation with it, for minutes), and no answer to the interview needs that much.
+* **Text that is not valid Unicode** (lone surrogates, which JSON can carry) made spaCy fail: it is
+  mended (U+FFFD) before the message is handled.
+* **A malformed REST request** (a body that is not a JSON object, no sender, a message that is not
+  text) made Rasa answer 500, or file it under the shared conversation "default": it is refused with
+  400 and says why. A number as the message is read as its text.
+
+On the REST channel the apology replaces what the abandoned turn had collected, since none of it took
+effect; a socket.io client may already have been sent part of it. The texts live in domain.yml. Logs name
+the failure, never the user's message or sender id.
+
+``install()`` patches Rasa's ``RemoteAction.run`` and ``MessageProcessor`` once; importing ``rasa_addons``
+(which every configured extension of ours does: the tracker store, the channels) calls it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+import aiohttp
+import sqlalchemy.exc
+from rasa.core.actions.action import ActionExecutionRejection, RemoteAction
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+from rasa.core.channels.rest import RestInput
+from rasa.core.processor import MessageProcessor
+from rasa.core.tracker_store import FailSafeTrackerStore
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.exceptions import RasaException
+from sanic.exceptions import InvalidUsage
+
+logger = logging.getLogger(__name__)
+
+ACTION_SERVER_UNAVAILABLE = "utter_fault_action_server_unavailable"
+DATABASE_UNAVAILABLE = "utter_fault_database_unavailable"
+UNEXPECTED_ERROR = "utter_fault_unexpected_error"
+MESSAGE_TOO_LONG = "utter_fault_message_too_long"
+
+# About 200 words: far more than any answer, and a few seconds of NLU at most on one core.
+MAX_MESSAGE_CHARACTERS = 1000
+
+# A refused connection is retried this many times, this far apart: enough to ride over a restart of
+# the action server, short enough that a user of a server that is really down hears back quickly.
+CONNECT_RETRIES = 2
+CONNECT_RETRY_PAUSE_SECONDS = 0.5
+
+
+@dataclass
+class _Turn:
+    failed_action: str | None = None
+
+
+# The message being handled in this task; RemoteAction.run marks it failed.
+_current_turn: contextvars.ContextVar[_Turn | None] = contextvars.ContextVar("hkta_turn", default=None)
+
+
+class TurnAbandoned(Exception):
+    """A custom action failed: stop the turn before anything else runs or is saved."""
+
+
+def _refused(error: BaseException) -> bool:
+    """Whether the action server could not be reached at all (so the request was never delivered)."""
+    cause = error.__cause__ or error.__context__
+    return isinstance(cause, aiohttp.ClientConnectorError) or isinstance(error, aiohttp.ClientConnectorError)
+
+
+_original_remote_run = RemoteAction.run
+_original_handle_message = MessageProcessor.handle_message
+_original_run_action = MessageProcessor._run_action
+
+
+async def _remote_run(self: RemoteAction, output_channel, nlg, tracker, domain) -> list:
+    turn = _current_turn.get()
+    attempt = 0
+    while True:
+        try:
+            return await _original_remote_run(self, output_channel, nlg, tracker, domain)
+        except ActionExecutionRejection:
+            raise  # the action declined the turn on purpose (a form's validation): Rasa's normal path
+        except (RasaException, aiohttp.ClientError, asyncio.TimeoutError) as error:
+            if _refused(error) and attempt < CONNECT_RETRIES:
+                attempt += 1
+                await asyncio.sleep(CONNECT_RETRY_PAUSE_SECONDS)
+                continue
+            if turn is None:
+                raise  # not inside a user's message (e.g. the HTTP API's trigger_intent): Rasa's handling
+            turn.failed_action = self.name()
+            logger.error(
+                "Custom action %s failed (%s); the turn is abandoned.", self.name(), type(error).__name__
+            )
+            raise TurnAbandoned(self.name()) from error
+
+
+async def _run_action(self: MessageProcessor, action, tracker, output_channel, nlg, prediction) -> bool:
+    should_predict_another = await _original_run_action(
+        self, action, tracker, output_channel, nlg, prediction
+    )
+    turn = _current_turn.get()
+    # Rasa's _run_action swallows the failure (a form's validation fails inside the form's own run);
+    # the mark on the turn survives that and stops the prediction loop here.
+    if turn is not None and turn.failed_action is not None:
+        raise TurnAbandoned(turn.failed_action)
+    return should_predict_another
+
+
+def valid_unicode(text: str) -> str:
+    """The text with lone surrogates replaced by U+FFFD (and escaped pairs joined)."""
+    return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+
+
+async def _handle_message(self: MessageProcessor, message: UserMessage) -> list[dict[str, Any]] | None:
+    if isinstance(message.text, str):
+        message.text = valid_unicode(message.text)
+        if len(message.text) > MAX_MESSAGE_CHARACTERS:
+            await _apologise(self, message, MESSAGE_TOO_LONG, limit=f"{MAX_MESSAGE_CHARACTERS:,}")
+            return _collected(message)
+    token = _current_turn.set(_Turn())
+    try:
+        return await _original_handle_message(self, message)
+    except TurnAbandoned:
+        response = ACTION_SERVER_UNAVAILABLE
+    except sqlalchemy.exc.SQLAlchemyError as error:
+        logger.error("The conversation store failed (%s); the message was not handled.", type(error).__name__)
+        response = DATABASE_UNAVAILABLE
+    except Exception:
+        logger.exception("A message could not be handled.")
+        response = UNEXPECTED_ERROR
+    finally:
+        _current_turn.reset(token)
+    await _apologise(self, message, response)
+    return _collected(message)
+
+
+def _collected(message: UserMessage) -> list[dict[str, Any]] | None:
+    """What Rasa's handle_message returns: the replies, for a channel that collects them."""
+    channel = message.output_channel
+    return channel.messages if isinstance(channel, CollectingOutputChannel) else None
+
+
+async def _apologise(
+    processor: MessageProcessor, message: UserMessage, response_name: str, **values: str
+) -> None:
+    channel = message.output_channel
+    if isinstance(channel, CollectingOutputChannel):
+        channel.messages.clear()  # replies of a turn that was not kept describe what did not happen
+    # The stored tracker may be unreachable; the fault texts use no slots, so an empty one will do.
+    blank = DialogueStateTracker(message.sender_id or "", processor.domain.slots)
+    try:
+        reply = await processor.nlg.generate(response_name, blank, channel.name(), **values)
+        if reply is None:
+            raise LookupError(f"{response_name} is not in the domain")
+        await channel.send_response(message.sender_id, reply)
+    except Exception:
+        logger.exception("Could not send the apology %s.", response_name)
+
+
+def _rest_body(request) -> dict:
+    body = request.json  # Sanic answers 400 itself for a body that is not JSON
+    if not isinstance(body, dict):
+        raise InvalidUsage('The body must be a JSON object: {"sender": "...", "message": "..."}')
+    return body
+
+
+async def _rest_sender(self: RestInput, request) -> str:
+    sender = _rest_body(request).get("sender")
+    if not isinstance(sender, str) or not sender.strip():
+        # Rasa would file it under "default", one conversation shared by every such client.
+        raise InvalidUsage('"sender" must be a non-empty string: the id of the conversation')
+    return sender
+
+
+def _rest_message(self: RestInput, request) -> str:
+    message = _rest_body(request).get("message")
+    if message is None:
+        return ""  # answered like an empty message
+    if isinstance(message, (int, float)) and not isinstance(message, bool):
+        return str(message)  # a client that sends an age as a number
+    if not isinstance(message, str):
+        raise InvalidUsage('"message" must be a string')
+    return message
+
+
+async def _retrieve_or_raise(self: FailSafeTrackerStore, sender_id: str) -> DialogueStateTracker | None:
+    return await self._tracker_store.retrieve(sender_id)
+
+
+async def _save_or_raise(self: FailSafeTrackerStore, tracker: DialogueStateTracker) -> None:
+    await self._tracker_store.save(tracker)
+
+
+def install() -> None:
+    """Patch Rasa once (idempotent)."""
+    if getattr(MessageProcessor, "_hkta_faults_installed", False):
+        return
+    RemoteAction.run = _remote_run
+    MessageProcessor._run_action = _run_action
+    MessageProcessor.handle_message = _handle_message
+    FailSafeTrackerStore.retrieve = _retrieve_or_raise
+    FailSafeTrackerStore.save = _save_or_raise
+    RestInput._extract_sender = _rest_sender
+    RestInput._extract_message = _rest_message
+    MessageProcessor._hkta_faults_installed = True
