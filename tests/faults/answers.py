@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.test_run_command import APPLICANT
+from tests.scripted_applicant import APPLICANT, reply_to
 
 FIRST_MESSAGE = "I'm 32 and Indian"
 GIVEN = {"age": 32, "nationality": "IN"}  # the slots FIRST_MESSAGE fills
@@ -15,4 +15,4 @@ ANSWERS = {
 
 
 def answer_to(question: str) -> str:
-    return ANSWERS.get(question, "skip")
+    return reply_to(question, ANSWERS)

@@ -25,7 +25,8 @@ import yaml
 
 from scripts.assistant import BIN, ROOT, ensure_model, quiet_env
 from scripts.runtime_config import credentials, endpoints
-from tests.test_run_command import GROUP_QUESTIONS, QUESTIONS, free_port
+from tests.ports import free_port
+from tests.scripted_applicant import GROUP_QUESTIONS, QUESTIONS
 
 RESPONSES = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))["responses"]
 

@@ -16,7 +16,7 @@ from rasa.shared.exceptions import RasaException
 from rasa.utils.endpoints import EndpointConfig
 
 from rasa_addons import faults
-from tests.test_run_command import free_port
+from tests.ports import free_port
 
 
 def test_lone_surrogates_are_mended_and_escaped_pairs_joined():
