@@ -123,12 +123,18 @@ def checklist_answer(replies: list[dict], profile: Mapping[str, Any]) -> str:
 Answer = str | Callable[[list[dict]], str]  # a reply, or how to make one from the question's turn
 
 
+def slots_asked(asked: str) -> list[str]:
+    """The slots a question by its name asks: one, or each of the questions asked together. (A group's
+    name, like "work", is not a slot: it comes back as it is.)"""
+    return asked.removeprefix(TOGETHER).split(",") if asked.startswith(TOGETHER) else [asked]
+
+
 def reply_to(asked: str, answers: Mapping[str, Any] = APPLICANT) -> str:
     """The answer to a question by its name; to questions asked together, the answers to each of them,
     comma-separated; "skip" for anything the table has no answer to."""
     if asked.startswith(TOGETHER):
-        slots = asked.removeprefix(TOGETHER).split(",")
-        return ", ".join(str(answers[slot]) for slot in slots if answers.get(slot) is not None) or "skip"
+        said = [str(answers[slot]) for slot in slots_asked(asked) if answers.get(slot) is not None]
+        return ", ".join(said) or "skip"
     answer = answers.get(asked)
     return "skip" if answer is None else answer
 
