@@ -39,6 +39,11 @@ class ActionSaveResult(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
+        code = code_in(tracker.latest_message.get("text") or "")
+        if code and any(c.isdigit() for c in code):
+            # Someone who sends a code is opening a result: a code exists only once saved. (The classifier
+            # can take "open result 7KQ2MX8PZ4" for saving; words alone rarely make a code with a digit.)
+            return open_result(dispatcher, code)
         answers = answers_from(tracker)
         assessment = assess(profile(answers), as_of())
         try:
@@ -58,14 +63,18 @@ class ActionOpenResult(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        code = code_in(tracker.latest_message.get("text") or "")
-        saved = load_assessment(storage(), code) if code else None
-        if saved is None:
-            dispatcher.utter_message(text=say("saved", "not_found"))
-            return []
-        assessment = saved["assessment"]
-        dispatcher.utter_message(text=say("saved", "opened", day=format_date(saved["created_at"][:10])))
-        for message in render_assessment(assessment):
-            dispatcher.utter_message(text=message)
-        dispatcher.utter_message(json_message={"type": "assessment", "assessment": assessment})
+        return open_result(dispatcher, code_in(tracker.latest_message.get("text") or ""))
+
+
+def open_result(dispatcher: CollectingDispatcher, code: str | None) -> list[dict[str, Any]]:
+    """The saved result with this code, as it was sent then; a kind answer when there is none."""
+    saved = load_assessment(storage(), code) if code else None
+    if saved is None:
+        dispatcher.utter_message(text=say("saved", "not_found"))
         return []
+    assessment = saved["assessment"]
+    dispatcher.utter_message(text=say("saved", "opened", day=format_date(saved["created_at"][:10])))
+    for message in render_assessment(assessment):
+        dispatcher.utter_message(text=message)
+    dispatcher.utter_message(json_message={"type": "assessment", "assessment": assessment})
+    return []

@@ -336,6 +336,20 @@ def test_save_my_result_gives_a_code_that_reopens_it(dispatcher, storage_db):
     assert next(s for s in payload["assessment"]["schemes"] if s["id"] == "ttps_a")["status"] == "eligible"
 
 
+def test_a_code_taken_for_saving_opens_that_result_instead_of_saving_another(
+    dispatcher, storage_db, monkeypatch
+):
+    monkeypatch.setattr("bot.storage.records.new_reference_code", lambda: "7KQ2MX8PZ4")
+    slots = {"nationality": "GB", "age": 30, "annual_income_hkd": 3_000_000, "good_character": True}
+    run(ActionSaveResult(), dispatcher, make_tracker(slots))
+    code = texts(dispatcher)[0].split("reference code is ")[1].split(".")[0]
+    assert code == "7KQ2MX8PZ4"
+    misread = CollectingDispatcher()
+    run(ActionSaveResult(), misread, make_tracker(text=f"open result {code}", intent="save_result"))
+    assert "Here is the result you saved on" in misread.messages[0]["text"]
+    assert not any("reference code is" in (m.get("text") or "") for m in misread.messages)
+
+
 def test_an_unknown_code_is_answered_kindly(dispatcher, storage_db):
     run(ActionOpenResult(), dispatcher, make_tracker(text="open result 2345678923", intent="open_result"))
     assert "couldn't find a saved result" in texts(dispatcher)[0]
