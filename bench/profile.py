@@ -1,0 +1,135 @@
+"""Where a turn's time goes: py-spy samples our Rasa and action servers under 10 concurrent interviews.
+
+    pip install --target /tmp/pyspy py-spy          # a throwaway place, not the project's venv
+    .venv/bin/python bench/profile.py --py-spy /tmp/pyspy/bin/py-spy [--seconds 60] [--out bench/report]
+
+Writes profile.md (and the raw collapsed stacks, *.txt) to --out. Shares are of the CPU samples of each
+server (py-spy without --idle: waiting on the network or a lock is not counted), grouped by the first
+frame that names a known part; they are relative, so the machine's load does not skew them much.
+About 3 minutes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import threading
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench import load  # noqa: E402
+from bench.run_all import load_average, stamp  # noqa: E402
+from bench.stats import markdown_table  # noqa: E402
+
+# The first matching part, looking from the innermost frame outwards, names a sample's cost.
+PARTS = [
+    ("TensorFlow (DIET/TED inference)", ("tensorflow/", "keras/")),
+    ("spaCy pipeline", ("spacy/", "thinc/")),
+    ("SQL tracker store (SQLAlchemy, SQLite)", ("sqlalchemy/", "sqlite3/", "tracker_store.py")),
+    (
+        "tracker featurisation and states",
+        (
+            "rasa/core/featurizers/",
+            "rasa/shared/core/trackers.py",
+            "rasa/core/policies/rule_policy.py",
+            "rasa/core/policies/memoization.py",
+        ),
+    ),
+    ("NLU featurisers and classifiers", ("rasa/nlu/",)),
+    ("events and JSON (de)serialisation", ("rasa/shared/core/events.py", "json/", "ujson")),
+    ("our domain core (bot/)", ("/bot/",)),
+    ("our actions (actions/)", ("/actions/",)),
+    ("HTTP servers and clients (Sanic, aiohttp)", ("sanic/", "aiohttp/", "asyncio/")),
+    ("Rasa engine and other Rasa code", ("rasa/", "rasa_sdk/")),
+]
+
+
+def part_of(stack: str) -> str:
+    frames = stack.split(";")
+    for frame in reversed(frames):
+        for name, needles in PARTS:
+            if any(needle in frame for needle in needles):
+                return name
+    return "other (Python runtime, libraries)"
+
+
+def shares(collapsed: Path) -> tuple[int, Counter]:
+    """py-spy's raw format: one "frame;frame;... count" line per distinct stack."""
+    counts: Counter = Counter()
+    for line in collapsed.read_text(errors="replace").splitlines():
+        stack, _, number = line.rpartition(" ")
+        if stack and number.isdigit():
+            counts[part_of(stack)] += int(number)
+    return sum(counts.values()), counts
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--py-spy", required=True, help="the py-spy executable")
+    parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument("--out", type=Path, default=ROOT / "results" / "bench")
+    args = parser.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    helper = load.Helper()
+    ours = load.start_ours(ROOT / "results" / "bench-profile")
+    taken = stamp()
+    try:
+        load.run_conversations(ours.url, load.interviews(helper, 3), 1, "warm")
+        records = {}
+        for name, pid in ours.pids().items():
+            path = args.out / f"profile-{name}.txt"
+            command = [args.py_spy, "record", "--pid", str(pid), "--duration", str(args.seconds)]
+            command += ["--rate", "50", "--format", "raw", "--output", str(path), "--nonblocking"]
+            records[name] = (
+                subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE),
+                path,
+            )
+        stop = threading.Event()
+        turns = 0
+
+        def drive() -> None:  # keep 10 interviews in flight until py-spy is done
+            nonlocal turns
+            offset = 0
+            while not stop.is_set():
+                turns += len(
+                    load.run_conversations(ours.url, load.interviews(helper, 10, offset), 10, "p").turns
+                )
+                offset += 10
+
+        driver = threading.Thread(target=drive, daemon=True)
+        driver.start()
+        for process, _ in records.values():
+            process.wait()
+        stop.set()
+        driver.join()
+    finally:
+        ours.stop()
+    lines = [
+        "# Profile: where a turn's time goes",
+        "",
+        f"`bench/profile.py` at {taken['taken']} (load average {taken['load']} to {load_average()}): py-spy "
+        f"sampled each server for {args.seconds} s (50 Hz, CPU samples only) while 10 interviews at a time "
+        f"ran, {turns} turns.",
+        "",
+    ]
+    for name, (_, path) in records.items():
+        total, counts = shares(path) if path.exists() else (0, Counter())
+        rows = [[part, f"{100 * n / total:.0f}%", n] for part, n in counts.most_common()] if total else []
+        lines += [
+            f"## {name} server ({total} samples)",
+            "",
+            markdown_table(["part", "share", "samples"], rows),
+            "",
+        ]
+    report = args.out / "profile.md"
+    report.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print("\n".join(lines))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
