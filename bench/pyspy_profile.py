@@ -1,7 +1,7 @@
 """Where a turn's time goes: py-spy samples our Rasa and action servers under 10 concurrent interviews.
 
     pip install --target /tmp/pyspy py-spy          # a throwaway place, not the project's venv
-    .venv/bin/python bench/profile.py --py-spy /tmp/pyspy/bin/py-spy [--seconds 60] [--out bench/report]
+    .venv/bin/python bench/pyspy_profile.py --py-spy /tmp/pyspy/bin/py-spy [--seconds 60] [--out bench/report]
 
 Writes profile.md (and the raw collapsed stacks, *.txt) to --out. Shares are of the CPU samples of each
 server (py-spy without --idle: waiting on the network or a lock is not counted), grouped by the first
@@ -111,7 +111,8 @@ def main() -> int:
     lines = [
         "# Profile: where a turn's time goes",
         "",
-        f"`bench/profile.py` at {taken['taken']} (load average {taken['load']} to {load_average()}): py-spy "
+        f"`bench/pyspy_profile.py` at {taken['taken']} (load average {taken['load']} to "
+        f"{load_average()}): py-spy "
         f"sampled each server for {args.seconds} s (50 Hz, CPU samples only) while 10 interviews at a time "
         f"ran, {turns} turns.",
         "",
