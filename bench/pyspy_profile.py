@@ -4,8 +4,8 @@
     .venv/bin/python bench/pyspy_profile.py --py-spy /tmp/pyspy/bin/py-spy [--seconds 60] [--out bench/report]
 
 Writes profile.md (and the raw collapsed stacks, *.txt) to --out. Shares are of the CPU samples of each
-server (py-spy without --idle: waiting on the network or a lock is not counted), grouped by the first
-frame that names a known part; they are relative, so the machine's load does not skew them much.
+server's busy samples (a stack waiting in the event loop counts as idle), grouped by the innermost frame
+that names a known part; they are relative, so the machine's load does not skew them much.
 About 3 minutes.
 """
 
@@ -25,31 +25,43 @@ from bench import load  # noqa: E402
 from bench.run_all import load_average, stamp  # noqa: E402
 from bench.stats import markdown_table  # noqa: E402
 
-# The first matching part, looking from the innermost frame outwards, names a sample's cost.
+# The first matching part, looking from the innermost frame outwards, names a sample's cost. py-spy
+# writes paths relative to their site-packages or the project ("(bot/engine.py:1)"), hence the "(".
 PARTS = [
-    ("TensorFlow (DIET/TED inference)", ("tensorflow/", "keras/")),
-    ("spaCy pipeline", ("spacy/", "thinc/")),
-    ("SQL tracker store (SQLAlchemy, SQLite)", ("sqlalchemy/", "sqlite3/", "tracker_store.py")),
+    ("JSON-schema check of action server replies (jsonschema)", ("(jsonschema/",)),
+    ("TensorFlow (DIET/TED inference)", ("(tensorflow/", "(keras/")),
+    ("spaCy pipeline", ("(spacy/", "(thinc/")),
+    ("SQL tracker store (SQLAlchemy, SQLite)", ("(sqlalchemy/", "(sqlite3/", "tracker_store.py")),
     (
         "tracker featurisation and states",
         (
-            "rasa/core/featurizers/",
-            "rasa/shared/core/trackers.py",
-            "rasa/core/policies/rule_policy.py",
-            "rasa/core/policies/memoization.py",
+            "(rasa/core/featurizers/",
+            "(rasa/shared/core/trackers.py",
+            "(rasa/core/policies/rule_policy.py",
+            "(rasa/core/policies/memoization.py",
         ),
     ),
-    ("NLU featurisers and classifiers", ("rasa/nlu/",)),
-    ("events and JSON (de)serialisation", ("rasa/shared/core/events.py", "json/", "ujson")),
-    ("our domain core (bot/)", ("/bot/",)),
-    ("our actions (actions/)", ("/actions/",)),
-    ("HTTP servers and clients (Sanic, aiohttp)", ("sanic/", "aiohttp/", "asyncio/")),
-    ("Rasa engine and other Rasa code", ("rasa/", "rasa_sdk/")),
+    ("NLU featurisers and classifiers", ("(rasa/nlu/",)),
+    ("events and JSON (de)serialisation", ("(rasa/shared/core/events.py", "(json/", "ujson")),
+    ("our domain core (bot/)", ("(bot/",)),
+    ("our actions (actions/)", ("(actions/",)),
+    ("HTTP servers and clients (Sanic, aiohttp)", ("(sanic/", "(aiohttp/", "(asyncio/")),
+    ("Rasa engine and other Rasa code", ("(rasa/", "(rasa_sdk/")),
 ]
+# py-spy cannot always tell an idle thread: a stack ending in the event loop's wait is one.
+IDLE = (
+    "serve (sanic/server/runners.py",
+    "select (selectors.py",
+    "run_forever (asyncio/",
+    "_run_once (asyncio/",
+)
+IDLE_PART = "idle (event loop waiting)"
 
 
 def part_of(stack: str) -> str:
     frames = stack.split(";")
+    if frames[-1].startswith(IDLE):
+        return IDLE_PART
     for frame in reversed(frames):
         for name, needles in PARTS:
             if any(needle in frame for needle in needles):
@@ -113,15 +125,19 @@ def main() -> int:
         "",
         f"`bench/pyspy_profile.py` at {taken['taken']} (load average {taken['load']} to "
         f"{load_average()}): py-spy "
-        f"sampled each server for {args.seconds} s (50 Hz, CPU samples only) while 10 interviews at a time "
+        f"sampled each server for {args.seconds} s (50 Hz) while 10 interviews at a time "
         f"ran, {turns} turns.",
         "",
     ]
     for name, (_, path) in records.items():
         total, counts = shares(path) if path.exists() else (0, Counter())
-        rows = [[part, f"{100 * n / total:.0f}%", n] for part, n in counts.most_common()] if total else []
+        idle = counts.pop(IDLE_PART, 0)
+        busy = total - idle
+        rows = [[part, f"{100 * n / busy:.0f}%", n] for part, n in counts.most_common()] if busy else []
         lines += [
-            f"## {name} server ({total} samples)",
+            f"## {name} server: busy in {busy} of {total} samples ({100 * busy / max(total, 1):.0f}%)",
+            "",
+            "Shares of the busy samples:",
             "",
             markdown_table(["part", "share", "samples"], rows),
             "",
