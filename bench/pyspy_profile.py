@@ -2,8 +2,9 @@
 
     pip install --target /tmp/pyspy py-spy          # a throwaway place, not the project's venv
     .venv/bin/python bench/pyspy_profile.py --py-spy /tmp/pyspy/bin/py-spy [--seconds 60] [--out bench/report]
+    .venv/bin/python bench/pyspy_profile.py --shares bench/report/profile-rasa.txt.gz  # re-read a recording
 
-Writes profile.md (and the raw collapsed stacks, *.txt) to --out. Shares are of the CPU samples of each
+Writes profile.md (and the raw collapsed stacks, profile-*.txt.gz) to --out. Shares are of each
 server's busy samples (a stack waiting in the event loop counts as idle), grouped by the innermost frame
 that names a known part; they are relative, so the machine's load does not skew them much.
 About 3 minutes.
@@ -12,6 +13,7 @@ About 3 minutes.
 from __future__ import annotations
 
 import argparse
+import gzip
 import subprocess
 import sys
 import threading
@@ -72,7 +74,8 @@ def part_of(stack: str) -> str:
 def shares(collapsed: Path) -> tuple[int, Counter]:
     """py-spy's raw format: one "frame;frame;... count" line per distinct stack."""
     counts: Counter = Counter()
-    for line in collapsed.read_text(errors="replace").splitlines():
+    raw = gzip.decompress(collapsed.read_bytes()) if collapsed.suffix == ".gz" else collapsed.read_bytes()
+    for line in raw.decode(errors="replace").splitlines():
         stack, _, number = line.rpartition(" ")
         if stack and number.isdigit():
             counts[part_of(stack)] += int(number)
@@ -81,10 +84,18 @@ def shares(collapsed: Path) -> tuple[int, Counter]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--py-spy", required=True, help="the py-spy executable")
+    parser.add_argument("--py-spy", help="the py-spy executable")
+    parser.add_argument("--shares", type=Path, help="only print the shares of an earlier run's raw file")
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--out", type=Path, default=ROOT / "results" / "bench")
     args = parser.parse_args()
+    if args.shares:
+        total, counts = shares(args.shares)
+        for part, n in counts.most_common():
+            print(f"{100 * n / total:5.1f}%  {n:>6}  {part}")
+        return 0
+    if not args.py_spy:
+        parser.error("--py-spy is required to record")
     args.out.mkdir(parents=True, exist_ok=True)
     helper = load.Helper()
     ours = load.start_ours(ROOT / "results" / "bench-profile")
@@ -131,6 +142,9 @@ def main() -> int:
     ]
     for name, (_, path) in records.items():
         total, counts = shares(path) if path.exists() else (0, Counter())
+        if path.exists():  # kept, compressed (megabytes of stacks), for --shares and flame graphs
+            Path(f"{path}.gz").write_bytes(gzip.compress(path.read_bytes()))
+            path.unlink()
         idle = counts.pop(IDLE_PART, 0)
         busy = total - idle
         rows = [[part, f"{100 * n / busy:.0f}%", n] for part, n in counts.most_common()] if busy else []
