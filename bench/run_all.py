@@ -434,6 +434,8 @@ def write_report(results: dict, out: Path, quick: bool) -> Path:
         markdown_table(SUMMARY_HEADER, summary_rows(results)),
         "",
     ]
+    if (out / "profile.md").exists():  # written by bench/pyspy_profile.py, which needs py-spy
+        lines += ["Where a turn's time goes, sampled with py-spy: [profile.md](profile.md).", ""]
     lines += (
         _latency_section(results, pictures)
         + _growth_section(results, pictures)
