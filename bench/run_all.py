@@ -1,8 +1,9 @@
 """Every benchmark, side by side: speed, how cost grows, understanding, effort, the engine, start-up.
 
     .venv/bin/python bench/run_all.py                  # everything; writes bench/report/ (report.md, PNGs)
-    .venv/bin/python bench/run_all.py --quick          # a smoke run, a few minutes; writes results/bench/
+    .venv/bin/python bench/run_all.py --quick          # a smoke run; writes results/bench/
     .venv/bin/python bench/run_all.py --only latency,memory
+    .venv/bin/python bench/run_all.py --report-only    # re-write report.md and the PNGs from results.json
 
 Stages (--only takes any of them, comma-separated; a partial run keeps the other stages' last results in
 the same --out folder and says when each was taken):
@@ -429,6 +430,7 @@ def write_report(results: dict, out: Path, quick: bool) -> Path:
         f"(1, 5, 15 min) at the start {meta['load_start']}, at the end {meta['load_end']}; each "
         "stage notes its own.",
         "",
+        *_earlier_stages(results),
         "## Summary",
         "",
         markdown_table(SUMMARY_HEADER, summary_rows(results)),
@@ -449,6 +451,18 @@ def write_report(results: dict, out: Path, quick: bool) -> Path:
     report = out / "report.md"
     report.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return report
+
+
+def _earlier_stages(results: dict) -> list[str]:
+    """A partial run (--only) keeps the other stages' figures from earlier runs: say which."""
+    ran = results["_meta"]["stages"]
+    earlier = [name for name in STAGES if name in results and name not in ran]
+    if not earlier:
+        return []
+    return [
+        f"This run measured {', '.join(ran)}; {', '.join(earlier)} come from earlier runs, as each notes.",
+        "",
+    ]
 
 
 def _taken(stage: dict) -> str:
@@ -657,6 +671,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--out", type=Path, help="report folder (default bench/report, or results/bench with --quick)"
     )
+    parser.add_argument("--report-only", action="store_true", help="re-write the report from results.json")
     args = parser.parse_args(argv)
     stages = [s.strip() for s in args.only.split(",")] if args.only else list(STAGES)
     unknown = sorted(set(stages) - set(STAGES))
@@ -664,12 +679,16 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unknown stage(s) {', '.join(unknown)}; choose from {', '.join(STAGES)}")
     out = args.out or (ROOT / ("results/bench" if args.quick else "bench/report"))
     out.mkdir(parents=True, exist_ok=True)
+    results_file = out / "results.json"
+    if args.report_only:
+        results = json.loads(results_file.read_text())
+        print(text_table(SUMMARY_HEADER, summary_rows(results)))
+        print(f"\nreport: {write_report(results, out, results['_meta'].get('quick', False))}")
+        return 0
     # Servers' logs, databases and the starter bot of this run, apart from any other run's.
     (ROOT / "results").mkdir(exist_ok=True)
     args.work = Path(tempfile.mkdtemp(prefix="bench-work-", dir=ROOT / "results"))
     say(f"logs and scratch files in {args.work.relative_to(ROOT)}")
-
-    results_file = out / "results.json"
     results = json.loads(results_file.read_text()) if results_file.exists() and args.only else {}
     started = stamp()
     failed = []
@@ -687,6 +706,7 @@ def main(argv: list[str] | None = None) -> int:
     results["_meta"] = {
         "started": started["taken"], "finished": stamp()["taken"], "load_start": started["load"],
         "load_end": load_average(), "machine": machine(), "stages": stages, "failed": failed,
+        "quick": args.quick,
     }  # fmt: skip
     results_file.write_text(json.dumps(results, indent=1, default=str))
     report = write_report(results, out, args.quick)

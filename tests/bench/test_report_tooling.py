@@ -160,4 +160,10 @@ def test_a_partial_run_reports_only_its_stages(tmp_path):
     results = {k: v for k, v in synthetic_results().items() if k in ("engine", "_meta")}
     report = run_all.write_report(results, tmp_path, quick=True).read_text()
     assert "## Engine" in report and "## Latency" not in report
+    assert "come from earlier runs" not in report
+    results["_meta"]["stages"] = ["effort"]
+    assert (
+        "This run measured effort; engine come from earlier runs"
+        in run_all.write_report(results, tmp_path, True).read_text()
+    )
     assert [p.name for p in tmp_path.glob("*.png")] == []
