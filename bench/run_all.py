@@ -114,6 +114,13 @@ def stage_startup(args: argparse.Namespace) -> dict:
                 load.wait_until_answering(f"http://127.0.0.1:{rasa_port}", timeout=600)
                 times.append(time.monotonic() - started)
                 say(f"start-up {attempt + 1}: {times[-1]:.1f} s")
+                # Rasa can answer before the demo page is up; a Ctrl-C before "is running" would leave
+                # the servers behind, so stop only once the command watches over them.
+                deadline = time.monotonic() + 120
+                while "The assistant is running" not in (work / "run.log").read_text(errors="replace"):
+                    if time.monotonic() > deadline or process.poll() is not None:
+                        break
+                    time.sleep(0.2)
             finally:
                 process.send_signal(signal.SIGINT)  # as Ctrl-C: it stops its servers itself
                 try:
