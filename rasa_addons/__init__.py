@@ -3,8 +3,11 @@
 Unlike ``bot/``, this package imports Rasa: it runs inside the Rasa server process.
 """
 
+from rasa_addons import action_validation as _action_validation
 from rasa_addons import faults as _faults
 
 # Every extension of ours that Rasa loads (the tracker store, the channels) imports this package first,
-# so the Rasa server always answers a failed turn with an apology (rasa_addons/faults.py).
+# so the Rasa server always answers a failed turn with an apology (rasa_addons/faults.py), and checks
+# the action server's replies with a validator built once (rasa_addons/action_validation.py).
 _faults.install()
+_action_validation.install()

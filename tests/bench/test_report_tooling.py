@@ -1,0 +1,169 @@
+"""The benchmark's arithmetic and report on synthetic data, so the tooling cannot silently break.
+No timings are asserted: targets are reported by bench/run_all.py, not tested."""
+
+from __future__ import annotations
+
+import statistics
+
+import pytest
+
+from bench import run_all
+from bench.stats import (
+    confusion_counts,
+    fmt,
+    markdown_table,
+    percentile,
+    ratio,
+    summarise_latencies,
+    text_table,
+    within,
+)
+
+
+def test_percentile_interpolates_like_numpy():
+    values = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]
+    assert percentile(values, 0) == 1
+    assert percentile(values, 100) == 10
+    assert percentile(values, 50) == statistics.median(values) == 5.5
+    assert percentile(values, 95) == pytest.approx(9.55)  # numpy.percentile(values, 95)
+    assert percentile(reversed(values), 99) == pytest.approx(9.91)
+    assert percentile([42], 99) == 42
+
+
+@pytest.mark.parametrize("q", [-1, 101])
+def test_percentile_refuses_what_is_not_one(q):
+    with pytest.raises(ValueError):
+        percentile([1, 2], q)
+    with pytest.raises(ValueError):
+        percentile([], 50)
+
+
+def test_latency_summary_is_in_milliseconds_with_throughput():
+    summary = summarise_latencies([0.1] * 90 + [1.0] * 10, wall_seconds=20)
+    assert summary.turns == 100
+    assert summary.p50 == pytest.approx(100)
+    assert summary.p99 == pytest.approx(1000)
+    assert summary.messages_per_second == 5
+    assert set(summary.as_dict()) == {"turns", "p50_ms", "p95_ms", "p99_ms", "messages_per_second"}
+
+
+def test_ratio_and_target():
+    assert ratio(150, 100) == 1.5
+    assert within(ratio(150, 100), 1.5) is True
+    assert within(ratio(151, 100), 1.5) is False
+    assert ratio(1, 0) is None and within(None, 1.5) is None
+
+
+def test_confusion_matrix_from_support_and_errors():
+    labels, matrix = confusion_counts({"greet": 10, "inform": 5}, [("greet", "inform"), ("greet", "bye")])
+    assert labels == ["bye", "greet", "inform"]
+    assert matrix == [[0, 0, 0], [1, 8, 1], [0, 0, 5]]
+    with pytest.raises(ValueError):
+        confusion_counts({"greet": 1}, [("greet", "bye"), ("greet", "bye")])
+
+
+def test_tables_render():
+    assert markdown_table(["a", "b"], [["x", fmt(1234.5, 1)]]).splitlines() == [
+        "| a | b |",
+        "|---|---|",
+        "| x | 1,234.5 |",
+    ]
+    assert fmt(None) == "n/a"
+    assert text_table(["name", "n"], [["long name", "1"]]).splitlines()[2] == "long name  1"
+
+
+def synthetic_results() -> dict:
+    level = {
+        "ours": {"turns": 10, "p50_ms": 300, "p95_ms": 600, "p99_ms": 900, "messages_per_second": 3.0},
+        "starter": {"turns": 10, "p50_ms": 100, "p95_ms": 200, "p99_ms": 300, "messages_per_second": 9.0},
+    }
+    for bot in ("ours", "starter"):
+        level[bot].update(errors=0, conversations=2)
+    level["ratio"] = {
+        k: level["ours"][k] / level["starter"][k] for k in level["ours"] if k.endswith(("ms", "second"))
+    }
+    level["load"] = [1.0, 1.0, 1.0]
+    stamp = {"_stamp": {"taken": "2026-01-01T00:00:00+00:00", "load": [1.0, 1.0, 1.0], "seconds": 1}}
+    samples = [
+        {"conversations": n, "rasa": (500 + n) * 2**20, "actions": 200 * 2**20} for n in (0, 500, 1000)
+    ]
+    return {
+        "latency": {
+            "levels": {"1": level, "10": level, "50": level},
+            "turns_per_conversation": {"ours_median": 8, "starter": 8},
+            "starter_train_seconds": 60,
+            "p95_ratio_at_10": 3.0,
+            "target_met": False,
+            **stamp,
+        },
+        "growth": {
+            "conversations": 1,
+            "probe": "how long",
+            "result_at_turn": [6],
+            "ratio_50_to_5": 2.0,
+            "probe_median_ms": {"5": 100, "20": 150, "50": 200},
+            "every_turn_median_ms": {str(n): 100 + 2 * n for n in range(1, 51)},
+            "errors": 0,
+            **stamp,
+        },
+        "memory": {"conversations": 1000, "turns_each": 3, "samples": samples, "errors": 0, **stamp},
+        "nlu": {
+            "folds": 3,
+            "minutes": 1.0,
+            "intent_accuracy": 0.96,
+            "intent_macro_f1": 0.9,
+            "entity_micro_f1": 0.95,
+            "entity_f1_by_label": {"age": 1.0},
+            "most_confused": [{"true": "a", "predicted": "b", "count": 1}],
+            "confusion": {"labels": ["a", "b"], "matrix": [[3, 1], [0, 4]]},
+            "targets": {"intent_accuracy": 0.95, "entity_f1": 0.9},
+            **stamp,
+        },
+        "effort": {
+            "personas": [{"name": "p", "messages": 5, "form_pages": 20}],
+            "median_messages": 5,
+            "median_form_pages": 20,
+            **stamp,
+        },
+        "engine": {"core_per_second": 6000.0, "near_miss_per_second": 300.0, **stamp},
+        "startup": {"seconds": [30.0], "median_seconds": 30.0, "model": "hkta-x.tar.gz", **stamp},
+        "_meta": {
+            "started": "2026-01-01T00:00:00+00:00",
+            "finished": "2026-01-01T00:10:00+00:00",
+            "load_start": [1, 1, 1],
+            "load_end": [1, 1, 1],
+            "stages": list(run_all.STAGES),
+            "failed": [],
+            "machine": {
+                "cpu": "test",
+                "cores": 2,
+                "memory_gib": 24,
+                "python": "3.10",
+                "rasa": "3.6",
+                "system": "x",
+            },
+        },
+    }
+
+
+def test_the_report_says_each_target_and_draws_each_picture(tmp_path):
+    report = run_all.write_report(synthetic_results(), tmp_path, quick=False).read_text()
+    assert "ratio 3.00x, **NOT met**" in report
+    assert "Median **5.0** messages (target <= 6: **met**)" in report
+    assert "| p95 per turn, 10 concurrent | 600 ms | 200 ms | 3.00x | ratio <= 1.5 | NOT met |" in report
+    for picture in ("latency", "growth", "memory", "confusion", "effort"):
+        assert (tmp_path / f"{picture}.png").stat().st_size > 1000
+        assert f"]({picture}.png)" in report
+
+
+def test_a_partial_run_reports_only_its_stages(tmp_path):
+    results = {k: v for k, v in synthetic_results().items() if k in ("engine", "_meta")}
+    report = run_all.write_report(results, tmp_path, quick=True).read_text()
+    assert "## Engine" in report and "## Latency" not in report
+    assert "come from earlier runs" not in report
+    results["_meta"]["stages"] = ["effort"]
+    assert (
+        "This run measured effort; engine come from earlier runs"
+        in run_all.write_report(results, tmp_path, True).read_text()
+    )
+    assert [p.name for p in tmp_path.glob("*.png")] == []
