@@ -32,7 +32,7 @@ from bot.conversation.interview import (
     questions,
 )
 from bot.conversation.presenting import describe_changes, say, texts
-from bot.conversation.understanding import understand, understand_together, yes_or_no
+from bot.conversation.understanding import Understood, understand, understand_together, yes_or_no
 
 FAILURES_SLOT = "interview_failures"
 # Messages with these intents are read as answers. Any other intent ("why?", "show my answers",
@@ -91,12 +91,7 @@ class InterviewFormValidation(FormValidationAction):
         volunteered = {
             slot: v for slot, v in understood.answers.items() if asked is None or slot != asked.slot
         }
-        if volunteered:
-            dispatcher.utter_message(
-                text=say("answers", "understood", changes=describe_changes(understood.answers))
-            )
-        for note in understood.notes:
-            dispatcher.utter_message(text=note)
+        self.say_back(dispatcher, understood, with_answers=bool(volunteered))
         if asked is not None and asked.slot not in understood.answers:
             events += self.not_understood(dispatcher, tracker, asked.slot, asked.kind)
         elif asked is not None:
@@ -153,12 +148,19 @@ class InterviewFormValidation(FormValidationAction):
         )
         if not any(q.slot in understood.answers for q in members):
             return self.not_understood(dispatcher, tracker, asked.slot, "together")
-        dispatcher.utter_message(
-            text=say("answers", "understood", changes=describe_changes(understood.answers))
-        )
+        self.say_back(dispatcher, understood, with_answers=True)
+        return [SlotSet(slot, value) for slot, value in understood.answers.items()] + done
+
+    @staticmethod
+    def say_back(dispatcher: CollectingDispatcher, understood: Understood, with_answers: bool) -> None:
+        """ "Got it: ..." with the answers read (when there is more than the plain answer asked for), then
+        how we read them ("I read 800,000 CNY as about HK$855,200 ...")."""
+        if with_answers:
+            dispatcher.utter_message(
+                text=say("answers", "understood", changes=describe_changes(understood.answers))
+            )
         for note in understood.notes:
             dispatcher.utter_message(text=note)
-        return [SlotSet(slot, value) for slot, value in understood.answers.items()] + done
 
     def not_understood(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, slot: str, kind: str

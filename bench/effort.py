@@ -44,6 +44,12 @@ def personas() -> list[dict]:
     return yaml.safe_load((ROOT / "bench" / "personas.yaml").read_text(encoding="utf-8"))["personas"]
 
 
+def together_reply(persona: dict, slots: list[str]) -> str:
+    """A reply to questions asked together: each answer the persona has, as it would give them one by
+    one, comma-separated; "skip" when it has none."""
+    return ", ".join(persona["answers"][slot] for slot in slots if slot in persona["answers"]) or "skip"
+
+
 class InProcess:
     """The assistant's understanding and interview, without the servers: same code, no network."""
 
@@ -94,10 +100,8 @@ class InProcess:
 
     def group_reply(self, persona: dict, group: groups.GroupQuestion) -> str:
         """What the persona would say to a group question, from its answers to the single questions."""
-        if group.group.kind == "together":  # each answer it has, as it would give them one by one
-            said = [persona["answers"][question_for_field(f).slot] for f in group.members
-                    if question_for_field(f).slot in persona["answers"]]  # fmt: skip
-            return ", ".join(said) or "skip"
+        if group.group.kind == "together":
+            return together_reply(persona, [question_for_field(f).slot for f in group.members])
         truths = []
         thresholds = groups.thresholds(group.group, AS_OF)
         for field in group.members:
@@ -172,8 +176,7 @@ class OverRest:
             grouped = [r for r in replies if r.get("text", "")[:30] in self._group_openings()]
             together = [self.together[r["text"]] for r in replies if r.get("text") in self.together]
             if together:
-                said = [persona["answers"][slot] for slot in together[-1] if slot in persona["answers"]]
-                reply = ", ".join(said) or "skip"
+                reply = together_reply(persona, together[-1])
                 questions.append("together")
             elif grouped:
                 reply = self._group_reply(persona, grouped[-1]["text"])

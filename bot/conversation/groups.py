@@ -90,9 +90,10 @@ def thresholds(group: Group, as_of: dt.date) -> dict[str, Any]:
 def ask(field: str, pending: Iterable[str], declined: Iterable[str], as_of: dt.date) -> GroupQuestion | None:
     """The group question to ask instead of ``field``'s own, if two or more of its members are pending."""
     pending, declined = set(pending), set(declined)
-    for group in groups():
+    candidates = (g for g in groups() if field in g.members and g.name not in declined)
+    for group in candidates:  # the first listed with two or more members needed
         members = tuple(m for m in group.members if m in pending)
-        if field in group.members and group.name not in declined and len(members) >= 2:
+        if len(members) >= 2:
             break
     else:
         return None

@@ -128,6 +128,9 @@ def _money_note(value: normalise.MoneyValue) -> str | None:
     return None
 
 
+WORD = re.compile(r"[^\W\d_]+")  # a run of letters, in any script
+
+
 def _cannot_convert(words: Iterable[str], result: Understood) -> bool:
     """Whether one of these words names a currency we have no rate for ("KES 6m"): then the amount is
     not used, rather than silently read as Hong Kong dollars, and the user is told why."""
@@ -254,9 +257,10 @@ def _read_entity(
         money = normalise.parse_money(value, as_of=as_of)
         if money is None:
             return
-        beside = re.findall(r"[^\W\d_]+", text[:start])[-1:] + re.findall(r"[^\W\d_]+", text[end:])[:1]
-        if money.currency_assumed and _cannot_convert(beside, result):
-            return
+        if money.currency_assumed:  # a currency we cannot convert, right beside it ("KES 6m")?
+            beside = WORD.findall(text[:start])[-1:] + WORD.findall(text[end:])[:1]
+            if _cannot_convert(beside, result):
+                return
         cued = next((f for f, cues in MONEY_CUES.items() if _has_cue(context, cues)), None)
         _set_money(result, cued or (asked.field if asked_kind == "money" else "annual_income_hkd"), money)
     elif label == "year":
@@ -320,9 +324,7 @@ def _read_whole_answer(
             result.set(asked.field, asked.no_means)
             return
         money = normalise.parse_money(text, as_of=as_of)
-        if money is not None and not (
-            money.currency_assumed and _cannot_convert(re.findall(r"[^\W\d_]+", text), result)
-        ):
+        if money is not None and not (money.currency_assumed and _cannot_convert(WORD.findall(text), result)):
             _set_money(result, asked.field, money)
     elif kind == "country":
         result.set(asked.field, normalise.parse_country(text))
@@ -528,7 +530,7 @@ def _between(text: str, one: Mapping[str, Any], other: Mapping[str, Any]) -> str
 
 
 def _as_country_if_meant(
-    entity: Mapping[str, Any], text: str, asked: Question | None, entities: Iterable[Mapping[str, Any]] = ()
+    entity: Mapping[str, Any], text: str, asked: Question | None, entities: Iterable[Mapping[str, Any]]
 ) -> Mapping[str, Any]:
     """A word that is both a language and a nationality ("Norwegian") is a nationality in answer to
     "what is your nationality?", and anywhere no word about speaking or writing stands near it and no
