@@ -40,3 +40,18 @@ class ActionStartOver(Action):
             if tracker.get_slot(kept):
                 events.append(SlotSet(kept, True))
         return events
+
+
+class ActionRestartAsksFirst(Action):
+    """Replaces Rasa's built-in `action_restart`, which a typed "/restart" (or a channel's restart
+    command) runs at once, silently wiping every answer. Here it asks first, as "start over" does; the
+    rules in data/rules then clear the answers only on a yes."""
+
+    def name(self) -> str:
+        return "action_restart"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        dispatcher.utter_message(response="utter_ask_start_over")
+        return []

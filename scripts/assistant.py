@@ -200,52 +200,66 @@ def start_servers(
     cors = os.environ.get("CORS_ORIGINS", page).split()
     endpoints, credentials = runtime_files(action_port, cors)  # before anything starts: settings first
     prepare_database()
-    servers = [
-        start(
-            "actions",
-            [str(BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(action_port)],
-            f"http://127.0.0.1:{action_port}/health",
-        )
-    ]
-    # With replicas, one Rasa server per port and the round-robin proxy on rasa_port in front of them.
-    rasa_ports = {f"rasa-{i}": port for i, port in enumerate(replica_ports, 1)} or {"rasa": rasa_port}
-    for name, port in rasa_ports.items() if with_rasa else ():
-        command = [str(BIN / "rasa"), "run", "--model", str(model), "--port", str(port)]
-        command += ["--endpoints", str(endpoints), "--credentials", str(credentials)]
-        command += rasa_api_arguments(os.environ)
-        for origin in cors:
-            command += ["--cors", origin]
-        servers.append(start(name, command, f"http://127.0.0.1:{port}/webhooks/rest/"))
-    if with_rasa and replica_ports:
-        backends = [f"http://127.0.0.1:{port}" for port in replica_ports]
-        command = [sys.executable, "scripts/round_robin_proxy.py", "--port", str(rasa_port), *backends]
-        servers.append(start("proxy", command, f"http://127.0.0.1:{rasa_port}/_proxy/stats"))
-    if web_port:
-        # The demo page; its widget talks to Rasa's socket.io channel (see web/README.md).
+    servers: list[Server] = []
+    # The servers run in sessions of their own, so a Ctrl-C (or SIGTERM) while they start reaches only
+    # us: stop whatever has started rather than leave it running behind the user's back.
+    previous_sigterm = signal.signal(signal.SIGTERM, raise_keyboard_interrupt)
+    try:
         servers.append(
             start(
-                "web", [sys.executable, "scripts/web_server.py"], f"http://127.0.0.1:{web_port}/healthz",
-                WEB_PORT=str(web_port), RASA_URL=f"http://localhost:{rasa_port}",
+                "actions",
+                [str(BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(action_port)],
+                f"http://127.0.0.1:{action_port}/health",
             )
-        )  # fmt: skip
-    timeout = float(os.environ.get("HKTA_STARTUP_TIMEOUT", "300"))
-    say("Starting " + " and ".join(s.name for s in servers) + f" server(s); logs in {shown(LOGS)}/")
-    deadline = time.monotonic() + timeout
-    waiting = list(servers)
-    while waiting:
-        for server in list(waiting):
-            if server.process.poll() is not None:
-                stop_all(servers)
-                fail(
-                    f"start {server.name}", f"the {server.name} server exited. Its log:\n{server.log_tail()}"
+        )
+        # With replicas, one Rasa server per port and the round-robin proxy on rasa_port in front of them.
+        rasa_ports = {f"rasa-{i}": port for i, port in enumerate(replica_ports, 1)} or {"rasa": rasa_port}
+        for name, port in rasa_ports.items() if with_rasa else ():
+            command = [str(BIN / "rasa"), "run", "--model", str(model), "--port", str(port)]
+            command += ["--endpoints", str(endpoints), "--credentials", str(credentials)]
+            command += rasa_api_arguments(os.environ)
+            for origin in cors:
+                command += ["--cors", origin]
+            servers.append(start(name, command, f"http://127.0.0.1:{port}/webhooks/rest/"))
+        if with_rasa and replica_ports:
+            backends = [f"http://127.0.0.1:{port}" for port in replica_ports]
+            command = [sys.executable, "scripts/round_robin_proxy.py", "--port", str(rasa_port), *backends]
+            servers.append(start("proxy", command, f"http://127.0.0.1:{rasa_port}/_proxy/stats"))
+        if web_port:
+            # The demo page; its widget talks to Rasa's socket.io channel (see web/README.md).
+            servers.append(
+                start(
+                    "web", [sys.executable, "scripts/web_server.py"], f"http://127.0.0.1:{web_port}/healthz",
+                    WEB_PORT=str(web_port), RASA_URL=f"http://localhost:{rasa_port}",
                 )
-            if server.is_healthy():
-                waiting.remove(server)
-        if time.monotonic() > deadline:
-            stop_all(servers)
-            fail("start", f"not healthy after {timeout:.0f} s: {', '.join(s.name for s in waiting)}")
-        time.sleep(0.5)
+            )  # fmt: skip
+        timeout = float(os.environ.get("HKTA_STARTUP_TIMEOUT", "300"))
+        say("Starting " + " and ".join(s.name for s in servers) + f" server(s); logs in {shown(LOGS)}/")
+        deadline = time.monotonic() + timeout
+        waiting = list(servers)
+        while waiting:
+            for server in list(waiting):
+                if server.process.poll() is not None:
+                    stop_all(servers)
+                    log = server.log_tail()
+                    fail(f"start {server.name}", f"the {server.name} server exited. Its log:\n{log}")
+                if server.is_healthy():
+                    waiting.remove(server)
+            if time.monotonic() > deadline:
+                stop_all(servers)
+                fail("start", f"not healthy after {timeout:.0f} s: {', '.join(s.name for s in waiting)}")
+            time.sleep(0.5)
+    except KeyboardInterrupt:
+        stop_all(servers)
+        say("Stopped while starting; nothing is left running.")
+        sys.exit(130)
+    finally:
+        signal.signal(signal.SIGTERM, previous_sigterm)
     return servers
+
+
+def raise_keyboard_interrupt(*_args) -> None:
+    raise KeyboardInterrupt
 
 
 def runtime_files(action_port: int, cors_origins: Sequence[str] = ()) -> tuple[Path, Path]:

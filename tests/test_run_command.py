@@ -165,3 +165,56 @@ def test_ctrl_c_stops_both_servers_cleanly(running_assistant):
     assert process.wait(timeout=60) == 0
     with pytest.raises(OSError):
         urllib.request.urlopen(f"http://127.0.0.1:{port}/webhooks/rest/", timeout=2)
+
+
+def test_ctrl_c_while_the_servers_start_leaves_none_running(tmp_path):
+    rasa_port, action_port, web_port = free_port(), free_port(), free_port()
+    env = dict(
+        os.environ,
+        RASA_PORT=str(rasa_port),
+        ACTION_PORT=str(action_port),
+        WEB_PORT=str(web_port),
+        DATABASE_URL=f"sqlite:///{tmp_path / 'tracker.db'}",
+        HKTA_LOG_DIR=str(tmp_path),
+        RASA_API_TOKEN="",
+    )
+    process = subprocess.Popen(
+        [sys.executable, "scripts/assistant.py", "run"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    try:
+        output = []
+        for line in process.stdout:  # the model is trained by now (the fixture above), so this is quick
+            output.append(line)
+            if "Starting " in line:
+                break
+        assert any("Starting " in line for line in output), "".join(output)
+        process.send_signal(signal.SIGINT)  # Rasa is still loading its model: it takes ~15 s
+        assert process.wait(timeout=60) == 130
+        assert "nothing is left running" in process.stdout.read()
+    finally:
+        if process.poll() is None:
+            process.kill()
+
+    ports = {str(rasa_port), str(action_port)}
+    assert [
+        pid for pid, arguments in command_lines() if ports & set(arguments_after(arguments, "--port"))
+    ] == []
+
+
+def command_lines() -> list[tuple[int, list[str]]]:
+    """Every process's pid and arguments, from /proc (Linux)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                found.append(
+                    (int(entry.name), (entry / "cmdline").read_bytes().decode(errors="replace").split("\0"))
+                )
+            except OSError:
+                continue  # ended meanwhile
+    return found
+
+
+def arguments_after(arguments: list[str], flag: str) -> list[str]:
+    return [arguments[i + 1] for i, argument in enumerate(arguments[:-1]) if argument == flag]

@@ -2,7 +2,7 @@ import asyncio
 
 from rasa_sdk.events import ActiveLoop, AllSlotsReset, SlotSet
 
-from actions.greeting import ActionShowPrivacyNoticeOnce, ActionStartOver
+from actions.greeting import ActionRestartAsksFirst, ActionShowPrivacyNoticeOnce, ActionStartOver
 from tests.actions.conftest import make_tracker
 
 
@@ -31,3 +31,9 @@ def test_start_over_clears_answers_but_keeps_privacy_acknowledged(dispatcher):
 def test_start_over_before_the_notice_leaves_it_to_be_shown(dispatcher):
     events = run(ActionStartOver(), dispatcher, make_tracker())
     assert events == [ActiveLoop(None), AllSlotsReset()]
+
+
+def test_a_typed_restart_asks_first_and_clears_nothing_itself(dispatcher):
+    events = run(ActionRestartAsksFirst(), dispatcher, make_tracker({"age": 32}))
+    assert [m["response"] for m in dispatcher.messages] == ["utter_ask_start_over"]
+    assert events == []
