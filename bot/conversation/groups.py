@@ -32,6 +32,8 @@ class Group:
     kind: str
     members: tuple[str, ...]
     threshold_rules: tuple[tuple[str, tuple[str, ...]], ...] = ()  # field -> (scheme file, key, ...)
+    # Yes/no members whose checklist line states the opposite ("I have a criminal record"): left out is yes
+    opposite: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,7 @@ def groups() -> tuple[Group, ...]:
             g["kind"],
             tuple(g["members"]),
             tuple((field, tuple(rule)) for field, rule in g.get("thresholds", {}).items()),
+            tuple(g.get("opposite", ())),
         )
         for g in _data().get("groups", ())
     )
@@ -88,9 +91,13 @@ def thresholds(group: Group, as_of: dt.date) -> dict[str, Any]:
 
 
 def ask(field: str, pending: Iterable[str], declined: Iterable[str], as_of: dt.date) -> GroupQuestion | None:
-    """The group question to ask instead of ``field``'s own, if two or more of its members are pending."""
-    pending, declined = set(pending), set(declined)
-    candidates = (g for g in groups() if field in g.members and g.name not in declined)
+    """The group question to ask instead of ``field``'s own, if two or more of its members are pending.
+    A member of a group answered "no" is asked on its own, as that "no" asked for."""
+    on_their_own = {m for g in groups() if g.name in set(declined) for m in g.members}
+    if field in on_their_own:
+        return None
+    pending = set(pending) - on_their_own
+    candidates = (g for g in groups() if field in g.members)
     for group in candidates:  # the first listed with two or more members needed
         members = tuple(m for m in group.members if m in pending)
         if len(members) >= 2:
@@ -160,12 +167,13 @@ def read(
         chosen = set()
     if chosen is None:
         return None
-    limits = thresholds(group_named(asked["name"]), as_of)
+    group = group_named(asked["name"])
+    limits = thresholds(group, as_of)
     answers = {}
     for n, member in enumerate(members, start=1):
         threshold = limits.get(member, True)
         if threshold is True:
-            answers[member] = n in chosen
+            answers[member] = (n in chosen) != (member in group.opposite)
         else:
             answers[member] = {AT_LEAST if n in chosen else BELOW: threshold}
     return answers
