@@ -25,6 +25,9 @@ from bot.conversation.interview import AT_LEAST, BELOW, _data
 from bot.conversation.presenting import format_amount, format_number, texts
 from bot.ruleset import rules, select
 
+# Parts of one "together" question: more would not fit a phone screen; the rest are asked next.
+MOST_ASKED_TOGETHER = 3
+
 
 @dataclass(frozen=True)
 class Group:
@@ -100,6 +103,8 @@ def ask(field: str, pending: Iterable[str], declined: Iterable[str], as_of: dt.d
     candidates = (g for g in groups() if field in g.members)
     for group in candidates:  # the first listed with two or more members needed
         members = tuple(m for m in group.members if m in pending)
+        if group.kind == "together":
+            members = members[:MOST_ASKED_TOGETHER]
         if len(members) >= 2:
             break
     else:
@@ -143,7 +148,7 @@ def together_wordings() -> dict[str, tuple[str, ...]]:
         together_question(members): members
         for group in groups()
         if group.kind == "together"
-        for size in range(2, len(group.members) + 1)
+        for size in range(2, min(len(group.members), MOST_ASKED_TOGETHER) + 1)
         for members in itertools.combinations(group.members, size)
     }
 

@@ -175,7 +175,15 @@ def test_a_question_in_two_groups_is_asked_in_the_first_that_has_two_needed():
     bachelor = ["bachelor_institution", "bachelor_graduation_year", "bachelor_stem", "postgraduate_stem"]
     question = groups.ask("bachelor_institution", bachelor, [], AS_OF)
     assert question.group.name == "bachelor"
+    # At most three parts at once: the fourth is asked next.
     assert question.members == ("bachelor_institution", "bachelor_graduation_year", "bachelor_stem")
+    university_and_stem = groups.ask(
+        "bachelor_institution", ["bachelor_institution", "bachelor_stem", "postgraduate_stem"], [], AS_OF
+    )
+    assert university_and_stem.text.startswith(
+        "Three quick questions: which university gave you your bachelor's degree, was it in a STEM subject"
+    )
+    assert "and was your master's or doctorate in a STEM subject?" in university_and_stem.text
     # The university and year known: which degrees are STEM is one checklist again.
     stem = groups.ask("bachelor_stem", ["bachelor_stem", "postgraduate_stem"], [], AS_OF)
     assert stem.group.name == "stem" and stem.group.kind == "checklist"
