@@ -1,13 +1,14 @@
 """Questions asked together: one message answers several of them.
 
 A group is asked when two or more of its members are still needed. "all_yes" groups pair yes/no
-questions that usually share an answer (a clean record and self-support); a "no" splits them.
-"together" groups ask questions of different kinds in one sentence ("what's your nationality, and how
-old are you?"); the reply is read by ``understanding.understand_together``, and a member it leaves
-unanswered is asked on its own. The
+questions that usually share an answer (a clean record and self-support); a "no" splits them, and its
+members are then asked on their own. "together" groups ask up to three questions of different kinds in
+one sentence ("what's your nationality, and how old are you?"); the reply is read by
+``understanding.understand_together``, and a member it leaves unanswered is asked on its own. The
 "work" checklist asks recent work and the QMAS work and business criteria as numbered options, with the
 thresholds of the checklist in force on the date asked, and records each answer as "at least" or
-"below" that threshold, which is all the rules need and all the user said.
+"below" that threshold, which is all the rules need and all the user said. A checklist line may state
+the opposite of its answer ("I have a criminal record"): leaving it out is a yes (decision 0004).
 """
 
 from __future__ import annotations
