@@ -45,11 +45,10 @@ def wait_until_up(process: subprocess.Popen, port: int, timeout: float = 600) ->
     pytest.fail("the assistant did not come up in time")
 
 
-@pytest.fixture(scope="module")
-def running_assistant(tmp_path_factory):
+def start_run_command(database: Path, logs: Path) -> tuple[subprocess.Popen, int, int]:
+    """The README's run command on free ports, SQLite at `database`, logs in `logs`; with its Rasa and
+    action ports."""
     rasa_port, action_port, web_port = free_port(), free_port(), free_port()
-    database = tmp_path_factory.mktemp("db") / "tracker.db"
-    logs = tmp_path_factory.mktemp("logs")
     env = dict(
         os.environ,
         RASA_PORT=str(rasa_port),
@@ -70,6 +69,14 @@ def running_assistant(tmp_path_factory):
         stderr=subprocess.STDOUT,
         text=True,
     )
+    return process, rasa_port, action_port
+
+
+@pytest.fixture(scope="module")
+def running_assistant(tmp_path_factory):
+    database = tmp_path_factory.mktemp("db") / "tracker.db"
+    logs = tmp_path_factory.mktemp("logs")
+    process, rasa_port, _ = start_run_command(database, logs)
     try:
         wait_until_up(process, rasa_port)
         yield process, rasa_port, database, logs
@@ -168,20 +175,7 @@ def test_ctrl_c_stops_both_servers_cleanly(running_assistant):
 
 
 def test_ctrl_c_while_the_servers_start_leaves_none_running(tmp_path):
-    rasa_port, action_port, web_port = free_port(), free_port(), free_port()
-    env = dict(
-        os.environ,
-        RASA_PORT=str(rasa_port),
-        ACTION_PORT=str(action_port),
-        WEB_PORT=str(web_port),
-        DATABASE_URL=f"sqlite:///{tmp_path / 'tracker.db'}",
-        HKTA_LOG_DIR=str(tmp_path),
-        RASA_API_TOKEN="",
-    )
-    process = subprocess.Popen(
-        [sys.executable, "scripts/assistant.py", "run"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )  # fmt: skip
+    process, rasa_port, action_port = start_run_command(tmp_path / "tracker.db", tmp_path)
     try:
         output = []
         for line in process.stdout:  # the model is trained by now (the fixture above), so this is quick
