@@ -111,9 +111,12 @@ class InProcess:
                 understand(reply, self.entities(reply), question, None, AS_OF).answers.get(question.slot)
             )
             threshold = thresholds.get(field, True)
-            truths.append(
-                value is True if threshold is True else isinstance(value, (int, float)) and value >= threshold
-            )
+            if field in group.group.opposite:  # "I have a criminal record": true when the answer is no
+                truths.append(value is False)
+            elif threshold is True:
+                truths.append(value is True)
+            else:
+                truths.append(isinstance(value, (int, float)) and value >= threshold)
         if group.group.kind == "all_yes":
             return "yes" if all(truths) else "no"
         chosen = [str(n) for n, true in enumerate(truths, start=1) if true]

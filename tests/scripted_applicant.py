@@ -48,6 +48,8 @@ OPTION_FIELDS = {
     ): name
     for name, text in GROUP_TEXTS["options"].items()
 }
+# Options that state the opposite of their field ("I have a criminal record" for a clean record).
+OPPOSITE_OPTIONS = {field for group in groups.groups() for field in group.opposite}
 APPLICANT = {  # a software engineer from India; anything not here is skipped
     "prerequisites": "yes",
     "stem": "both",
@@ -113,7 +115,8 @@ def checklist_answer(replies: list[dict], profile: Mapping[str, Any]) -> str:
             assert part in value, f"the applicant's profile does not say {name}"
             value = value[part]
         threshold = match.groupdict().get("n")
-        if (float(threshold.replace(",", "")) <= value) if threshold else bool(value):
+        holds = float(threshold.replace(",", "")) <= value if threshold else bool(value)
+        if holds != (name in OPPOSITE_OPTIONS):
             chosen.append(number)
     if not chosen:
         return "none"

@@ -1,13 +1,14 @@
 """Questions asked together: one message answers several of them.
 
 A group is asked when two or more of its members are still needed. "all_yes" groups pair yes/no
-questions that usually share an answer (a clean record and self-support); a "no" splits them.
-"together" groups ask questions of different kinds in one sentence ("what's your nationality, and how
-old are you?"); the reply is read by ``understanding.understand_together``, and a member it leaves
-unanswered is asked on its own. The
+questions that usually share an answer (a clean record and self-support); a "no" splits them, and its
+members are then asked on their own. "together" groups ask up to three questions of different kinds in
+one sentence ("what's your nationality, and how old are you?"); the reply is read by
+``understanding.understand_together``, and a member it leaves unanswered is asked on its own. The
 "work" checklist asks recent work and the QMAS work and business criteria as numbered options, with the
 thresholds of the checklist in force on the date asked, and records each answer as "at least" or
-"below" that threshold, which is all the rules need and all the user said.
+"below" that threshold, which is all the rules need and all the user said. A checklist line may state
+the opposite of its answer ("I have a criminal record"): leaving it out is a yes (decision 0004).
 """
 
 from __future__ import annotations
@@ -25,6 +26,9 @@ from bot.conversation.interview import AT_LEAST, BELOW, _data
 from bot.conversation.presenting import format_amount, format_number, texts
 from bot.ruleset import rules, select
 
+# Parts of one "together" question: more would not fit a phone screen; the rest are asked next.
+MOST_ASKED_TOGETHER = 3
+
 
 @dataclass(frozen=True)
 class Group:
@@ -32,6 +36,8 @@ class Group:
     kind: str
     members: tuple[str, ...]
     threshold_rules: tuple[tuple[str, tuple[str, ...]], ...] = ()  # field -> (scheme file, key, ...)
+    # Yes/no members whose checklist line states the opposite ("I have a criminal record"): left out is yes
+    opposite: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -54,6 +60,7 @@ def groups() -> tuple[Group, ...]:
             g["kind"],
             tuple(g["members"]),
             tuple((field, tuple(rule)) for field, rule in g.get("thresholds", {}).items()),
+            tuple(g.get("opposite", ())),
         )
         for g in _data().get("groups", ())
     )
@@ -88,11 +95,17 @@ def thresholds(group: Group, as_of: dt.date) -> dict[str, Any]:
 
 
 def ask(field: str, pending: Iterable[str], declined: Iterable[str], as_of: dt.date) -> GroupQuestion | None:
-    """The group question to ask instead of ``field``'s own, if two or more of its members are pending."""
-    pending, declined = set(pending), set(declined)
-    candidates = (g for g in groups() if field in g.members and g.name not in declined)
+    """The group question to ask instead of ``field``'s own, if two or more of its members are pending.
+    A member of a group answered "no" is asked on its own, as that "no" asked for."""
+    on_their_own = {m for g in groups() if g.name in set(declined) for m in g.members}
+    if field in on_their_own:
+        return None
+    pending = set(pending) - on_their_own
+    candidates = (g for g in groups() if field in g.members)
     for group in candidates:  # the first listed with two or more members needed
         members = tuple(m for m in group.members if m in pending)
+        if group.kind == "together":
+            members = members[:MOST_ASKED_TOGETHER]
         if len(members) >= 2:
             break
     else:
@@ -136,7 +149,7 @@ def together_wordings() -> dict[str, tuple[str, ...]]:
         together_question(members): members
         for group in groups()
         if group.kind == "together"
-        for size in range(2, len(group.members) + 1)
+        for size in range(2, min(len(group.members), MOST_ASKED_TOGETHER) + 1)
         for members in itertools.combinations(group.members, size)
     }
 
@@ -160,12 +173,13 @@ def read(
         chosen = set()
     if chosen is None:
         return None
-    limits = thresholds(group_named(asked["name"]), as_of)
+    group = group_named(asked["name"])
+    limits = thresholds(group, as_of)
     answers = {}
     for n, member in enumerate(members, start=1):
         threshold = limits.get(member, True)
         if threshold is True:
-            answers[member] = n in chosen
+            answers[member] = (n in chosen) != (member in group.opposite)
         else:
             answers[member] = {AT_LEAST if n in chosen else BELOW: threshold}
     return answers

@@ -19,6 +19,7 @@ from typing import Any
 from bot import normalise
 from bot.conversation.interview import SKIPPED, Question, question_for_field, questions, statements
 from bot.conversation.presenting import texts
+from bot.nlp import lexicon
 from bot.nlp.lexicon import country_demonyms
 from bot.profile import DEGREE_LEVELS
 from bot.universities import is_ugc_funded, match_university
@@ -369,7 +370,9 @@ def understand(
 
     degrees_seen: list[tuple[int, str]] = []
     entities = sorted(entities, key=lambda e: int(e.get("start") or 0))
-    ordered = [_as_country_if_meant(e, text, asked, entities) for e in entities]
+    ordered = [
+        _as_country_if_meant(e, text, asked, entities) for e in entities if not _pay_period(e, text, entities)
+    ]
     for entity in ordered:
         _read_entity(entity, text, asked, as_of, result, degrees_seen)
     if degrees_seen:
@@ -522,6 +525,29 @@ def _read_statements(text: str, result: Understood) -> None:
 
 # What stands between two items of a list: "English and Hindi", "English, Hindi".
 LIST_GAP = re.compile(r"[\s,;/&]*(?:and|or)?[\s,;/&]*", re.IGNORECASE)
+
+
+# At most one word (a currency we may not know, "KES") between an amount and its pay period.
+AMOUNT_TO_PERIOD = re.compile(r"\s*([^\W\d_]+\s*)?")
+
+
+def _pay_period(entity: Mapping[str, Any], text: str, entities: Iterable[Mapping[str, Any]]) -> bool:
+    """Whether a duration is the pay period of the amount just before it: "a year" in "I earn 2m KES a
+    year" says how often, not one year of work. (An amount in a known currency takes its period itself.)"""
+    if entity.get("entity") != "duration":
+        return False
+    periods = lexicon.money_periods()
+    units = {*periods["year"]["units"], *periods["month"]["units"]}
+    words = str(entity.get("value", "")).lower().split()
+    if len(words) != 2 or words[0] not in periods["prefixes"] or words[1].rstrip("s") not in units:
+        return False
+    start = int(entity.get("start") or 0)
+    return any(
+        other.get("entity") == "money"
+        and int(other.get("end") or 0) <= start
+        and AMOUNT_TO_PERIOD.fullmatch(text[int(other.get("end") or 0) : start])
+        for other in entities
+    )
 
 
 def _between(text: str, one: Mapping[str, Any], other: Mapping[str, Any]) -> str:

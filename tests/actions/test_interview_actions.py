@@ -281,6 +281,22 @@ def test_no_to_a_grouped_question_asks_its_members_one_by_one(dispatcher):
     assert after.messages[0]["response"] == "utter_ask_good_character"
 
 
+def test_none_to_the_circumstances_answers_a_clean_record_and_self_support():
+    members = ["job_offer.has_offer", "hk_study", "good_character", "self_supporting"]
+
+    def reply(text: str, intent: str) -> dict:
+        asked = {"name": "circumstances", "kind": "checklist", "members": members}
+        slots = {"requested_slot": "job_offer_has_offer", "nationality": "GB", "asked_group": asked}
+        tracker = make_tracker(slots, text=text, intent=intent)
+        return slot_events(run(ValidateProfileForm(), CollectingDispatcher(), tracker))
+
+    none = reply("none", "deny")
+    assert none["job_offer_has_offer"] is False and none["hk_study"] is False
+    assert none["good_character"] is True and none["self_supporting"] is True
+    record = reply("3", "inform")  # "I have a criminal record, or have had immigration problems"
+    assert record["good_character"] is False and record["self_supporting"] is True
+
+
 def test_erasing_deletes_the_records_and_marks_the_turn_for_the_tracker_store(
     dispatcher, tmp_path, monkeypatch
 ):

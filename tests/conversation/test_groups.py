@@ -87,6 +87,42 @@ def test_the_circumstances_are_one_checklist_with_the_new_cies_threshold_from_it
     assert chosen["parent_hk_permanent_resident"] is False
 
 
+CIRCUMSTANCES_AND_PREREQUISITES = [
+    "job_offer.has_offer",
+    "hk_study",
+    "parent_hk_permanent_resident",
+    "exceptional_achievement",
+    "net_assets_hkd",
+    "good_character",
+    "self_supporting",
+]
+
+
+def test_the_clean_record_and_self_support_are_lines_of_the_circumstances_stating_the_problem():
+    question = groups.ask("job_offer.has_offer", CIRCUMSTANCES_AND_PREREQUISITES, [], AS_OF)
+    lines = question.text.splitlines()
+    assert lines[6] == "6. I have a criminal record, or have had immigration problems, anywhere"
+    assert lines[7] == "7. I would need public money to support myself and my family in Hong Kong"
+    none = groups.read(question.as_slot(), "none", False, True, AS_OF)
+    assert none["good_character"] is True and none["self_supporting"] is True
+    assert none["job_offer.has_offer"] is False
+    picked = groups.read(question.as_slot(), "2 and 6", False, False, AS_OF)
+    assert picked["hk_study"] is True and picked["good_character"] is False
+    assert picked["self_supporting"] is True
+
+
+def test_after_a_no_to_the_clean_record_and_self_support_each_is_asked_on_its_own():
+    declined = ["prerequisites"]
+    question = groups.ask("hk_study", CIRCUMSTANCES_AND_PREREQUISITES, declined, AS_OF)
+    assert question.members == (
+        "job_offer.has_offer", "hk_study", "parent_hk_permanent_resident", "exceptional_achievement",
+        "net_assets_hkd",
+    )  # fmt: skip
+    assert groups.ask("good_character", ["good_character", "self_supporting"], declined, AS_OF) is None
+    only_prerequisites = groups.ask("good_character", ["good_character", "self_supporting"], [], AS_OF)
+    assert only_prerequisites.group.name == "prerequisites"
+
+
 def test_which_degrees_are_stem_is_one_checklist_answered_by_numbers_both_or_none():
     asked = groups.ask("bachelor_stem", ["bachelor_stem", "postgraduate_stem"], [], AS_OF).as_slot()
     assert groups.read(asked, "both", False, False, AS_OF) == {
@@ -139,7 +175,15 @@ def test_a_question_in_two_groups_is_asked_in_the_first_that_has_two_needed():
     bachelor = ["bachelor_institution", "bachelor_graduation_year", "bachelor_stem", "postgraduate_stem"]
     question = groups.ask("bachelor_institution", bachelor, [], AS_OF)
     assert question.group.name == "bachelor"
+    # At most three parts at once: the fourth is asked next.
     assert question.members == ("bachelor_institution", "bachelor_graduation_year", "bachelor_stem")
+    university_and_stem = groups.ask(
+        "bachelor_institution", ["bachelor_institution", "bachelor_stem", "postgraduate_stem"], [], AS_OF
+    )
+    assert university_and_stem.text.startswith(
+        "Three quick questions: which university gave you your bachelor's degree, was it in a STEM subject"
+    )
+    assert "and was your master's or doctorate in a STEM subject?" in university_and_stem.text
     # The university and year known: which degrees are STEM is one checklist again.
     stem = groups.ask("bachelor_stem", ["bachelor_stem", "postgraduate_stem"], [], AS_OF)
     assert stem.group.name == "stem" and stem.group.kind == "checklist"

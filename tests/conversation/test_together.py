@@ -124,3 +124,25 @@ def test_a_school_not_on_our_list_is_read_beside_its_year(reply):
         "bachelor_graduation_year": 2018,
         "bachelor_stem": True,
     }
+
+
+UNIVERSITY_AND_STEM = ("bachelor_institution", "bachelor_stem", "postgraduate_stem")
+
+
+@pytest.mark.parametrize(
+    ("text", "bachelor_stem", "postgraduate_stem"),
+    [("Fudan, no, yes", False, True), ("Fudan, yes, no", True, False), ("Fudan, not STEM, no", False, False)],
+)
+def test_two_yes_or_no_parts_are_read_in_the_order_asked(reply, text, bachelor_stem, postgraduate_stem):
+    assert reply(text, UNIVERSITY_AND_STEM) == {
+        "bachelor_institution": "Fudan University",
+        "bachelor_stem": bachelor_stem,
+        "postgraduate_stem": postgraduate_stem,
+    }
+
+
+def test_one_yes_to_two_yes_or_no_parts_answers_the_first_and_leaves_the_second_to_ask(reply):
+    assert reply("Fudan, yes", UNIVERSITY_AND_STEM) == {
+        "bachelor_institution": "Fudan University",
+        "bachelor_stem": True,
+    }

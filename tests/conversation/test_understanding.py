@@ -246,5 +246,19 @@ def test_an_amount_in_a_currency_we_cannot_convert_is_not_taken_for_hong_kong_do
     assert len(understood.notes) == 1 and "can't convert" in understood.notes[0]
 
 
+@pytest.mark.parametrize(
+    "text", ["I earn 2m KES a year", "salary 200,000 KES a month", "I make 2m NGN per year"]
+)
+def test_the_pay_period_of_an_amount_is_not_a_year_of_work_experience(read, text):
+    understood = read(text)
+    assert "work_experience_years" not in understood.answers
+    assert "annual_income_hkd" not in understood.answers and "can't convert" in understood.notes[0]
+
+
+def test_a_year_of_work_is_still_read_beside_an_amount_with_its_own_period(read):
+    answers = read("I earn 300k HKD a year, worked for a year").answers
+    assert answers == {"annual_income_hkd": 300_000, "work_experience_years": 1}
+
+
 def test_capitals_beside_an_amount_that_are_no_currency_leave_it_in_hong_kong_dollars(read):
     assert read("8 years at the CEO office, 2m").answers["annual_income_hkd"] == 2_000_000
