@@ -20,7 +20,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.server, pytest.mark.timeout(1200)
 
 LAUNCHER_NAME = "Ask about Hong Kong talent visas"
 FIRST_MESSAGE = "I'm 32, Indian, master's in CS from HKUST, 8 years at Google, earn about 1.2m HKD"
-BUTTON_FOR = {"yes": "Yes", "no": "No", "skip": "Not sure / skip"}
+BUTTON_FOR = {"yes": "Yes", "no": "No", "skip": "Not sure / skip", "none": "None of these"}
 SEEN: dict[str, list[str]] = {"dialogs": [], "errors": []}  # alert() calls and script errors on the page
 MARKUP = "<script>alert(1)</script><img src=x onerror=alert(2)> is this shown as text?"
 
