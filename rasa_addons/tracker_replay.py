@@ -1,4 +1,4 @@
-"""Rebuild a tracker from its events with one replay, not one per rewind (docs/decisions/0602).
+"""Rebuild a tracker from its events with one replay, not one per rewind (docs/decisions/0604).
 
 A rewind (``UserUtteranceReverted``, ``ActionReverted``) applies itself by resetting the tracker and
 replaying every event so far. Rasa rebuilds a tracker event by event, both when it loads one from the
