@@ -93,7 +93,8 @@ class InterviewFormValidation(FormValidationAction):
         }
         self.say_back(dispatcher, understood, with_answers=bool(volunteered))
         if asked is not None and asked.slot not in understood.answers:
-            events += self.not_understood(dispatcher, tracker, asked.slot, asked.kind)
+            hint = not understood.explained
+            events += self.not_understood(dispatcher, tracker, asked.slot, asked.kind, hint=hint)
         elif asked is not None:
             events.append(SlotSet(FAILURES_SLOT, {}))
         return events
@@ -163,16 +164,18 @@ class InterviewFormValidation(FormValidationAction):
             dispatcher.utter_message(text=note)
 
     def not_understood(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, slot: str, kind: str
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, slot: str, kind: str, hint: bool = True
     ) -> list[EventType]:
-        """A hint and the question again; after a few tries, leave it unknown and move on."""
+        """A hint (unless a note has already said what was wrong) and the question again; after a few
+        tries, leave it unknown and move on."""
         failures: dict[str, Any] = dict(tracker.get_slot(FAILURES_SLOT) or {})
         failures[slot] = failures.get(slot, 0) + 1
         if failures[slot] >= texts()["max_failed_attempts"]:
             dispatcher.utter_message(text=texts()["gave_up"])
             failures.pop(slot)
             return [SlotSet(slot, SKIPPED), SlotSet(FAILURES_SLOT, failures)]
-        dispatcher.utter_message(text=texts()["reask"][kind])
+        if hint:
+            dispatcher.utter_message(text=texts()["reask"][kind])
         # Setting the asked slot (to None) tells the form the answer was handled: it asks again
         # instead of rejecting the message.
         return [SlotSet(slot, None), SlotSet(FAILURES_SLOT, failures)]

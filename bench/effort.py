@@ -44,10 +44,21 @@ def personas() -> list[dict]:
     return yaml.safe_load((ROOT / "bench" / "personas.yaml").read_text(encoding="utf-8"))["personas"]
 
 
+def scripted(persona: dict, slot: str, attempt: int = 0) -> str | None:
+    """The persona's answer to a question, the ``attempt``-th time it is asked (from 0). An answer may
+    be a list: what the persona says first, then after being told why that could not be used ("BRL
+    200k", then "USD 38k"); past its end, the last is said again."""
+    answer = persona["answers"].get(slot)
+    if isinstance(answer, list):
+        return answer[min(attempt, len(answer) - 1)]
+    return answer
+
+
 def together_reply(persona: dict, slots: list[str]) -> str:
     """A reply to questions asked together: each answer the persona has, as it would give them one by
     one, comma-separated; "skip" when it has none."""
-    return ", ".join(persona["answers"][slot] for slot in slots if slot in persona["answers"]) or "skip"
+    said = [scripted(persona, slot) for slot in slots]
+    return ", ".join(answer for answer in said if answer is not None) or "skip"
 
 
 class InProcess:
@@ -67,12 +78,16 @@ class InProcess:
         answers: dict = {}
         declined: list[str] = []
         message, asked, group, sent, questions = persona["opening"], None, None, 1, []
+        attempts: dict[str, int] = {}  # times a question was asked again after an unusable answer
         while sent <= MAX_MESSAGES:
             if group is not None and group.group.kind == "together":
                 members = [question_for_field(f) for f in group.members]
                 answers.update(
                     understand_together(message, self.entities(message), members, None, AS_OF).answers
                 )
+                for question in members:  # an answer given here and not used counts as the first try
+                    if question.slot not in answers and scripted(persona, question.slot) is not None:
+                        attempts[question.slot] = 1
             elif group is not None:
                 answer = yes_or_no(message, None)
                 values = groups.read(group.as_slot(), message, answer is True, answer is False, AS_OF)
@@ -83,9 +98,13 @@ class InProcess:
             else:
                 answers.update(understand(message, self.entities(message), asked, None, AS_OF).answers)
                 if asked is not None and asked.slot not in answers:
-                    answers[asked.slot] = (
-                        SKIPPED  # a real user would be re-asked; the script has nothing better
-                    )
+                    attempt = attempts[asked.slot] = attempts.get(asked.slot, 0) + 1
+                    retry = scripted(persona, asked.slot, attempt)
+                    if retry is not None and retry != message:  # asked again, as the form would
+                        message, sent = retry, sent + 1
+                        questions.append(asked.slot)
+                        continue
+                    answers[asked.slot] = SKIPPED  # the script has nothing better to say
             asked = next_question(answers, AS_OF)
             if asked is None:
                 return sent, questions
@@ -93,7 +112,9 @@ class InProcess:
             group = groups.ask(asked.field, still_needed, declined, AS_OF)
             questions.append(group.group.name if group else asked.slot)
             message = (
-                self.group_reply(persona, group) if group else persona["answers"].get(asked.slot, "skip")
+                self.group_reply(persona, group)
+                if group
+                else scripted(persona, asked.slot, attempts.get(asked.slot, 0)) or "skip"
             )
             sent += 1
         raise RuntimeError(f"{persona['name']}: no result after {MAX_MESSAGES} messages")
@@ -106,7 +127,7 @@ class InProcess:
         thresholds = groups.thresholds(group.group, AS_OF)
         for field in group.members:
             question = question_for_field(field)
-            reply = persona["answers"].get(question.slot, "skip")
+            reply = scripted(persona, question.slot) or "skip"
             value = numeric_value(
                 understand(reply, self.entities(reply), question, None, AS_OF).answers.get(question.slot)
             )
@@ -132,7 +153,7 @@ class InProcess:
         pages = 0
         while (question := next_question(answers, AS_OF)) is not None and pages < MAX_MESSAGES:
             pages += 1
-            reply = persona["answers"].get(question.slot)
+            reply = scripted(persona, question.slot, attempt=99)  # a form page takes the usable answer
             if reply is not None:
                 understood = understand(reply, self.entities(reply), question, None, AS_OF).answers
                 answers[question.slot] = understood.get(question.slot, SKIPPED)
@@ -172,6 +193,7 @@ class OverRest:
     def converse(self, persona: dict) -> tuple[int, list[str]]:
         sender = f"bench-effort-{abs(hash(persona['name']))}-{dt.datetime.now().timestamp()}"
         replies, sent, questions = self.post(sender, persona["opening"]), 1, []
+        times_asked: dict[str, int] = {}
         while sent <= MAX_MESSAGES:
             if any(r.get("custom", {}).get("type") == "assessment" for r in replies):
                 return sent, questions
@@ -180,6 +202,7 @@ class OverRest:
             together = [self.together[r["text"]] for r in replies if r.get("text") in self.together]
             if together:
                 reply = together_reply(persona, together[-1])
+                times_asked.update({slot: 0 for slot in together[-1]})
                 questions.append("together")
             elif grouped:
                 reply = self._group_reply(persona, grouped[-1]["text"])
@@ -187,7 +210,8 @@ class OverRest:
             else:
                 slot = asked[-1] if asked else None
                 questions.append(slot or "?")
-                reply = persona["answers"].get(slot, "skip")
+                attempt = times_asked[slot] = times_asked.get(slot, -1) + 1
+                reply = (scripted(persona, slot, attempt) if slot else None) or "skip"
             replies, sent = self.post(sender, reply), sent + 1
         raise RuntimeError(f"{persona['name']}: no result after {MAX_MESSAGES} messages")
 

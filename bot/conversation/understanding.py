@@ -87,6 +87,9 @@ class Understood:
 
     answers: dict[str, Any] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    # A note already says why an answer given could not be used ("I can't convert KES"): a re-ask
+    # should not add "I didn't catch an amount" on top of it.
+    explained: bool = False
 
     def set(self, field_path: str, value: Any, note: str | None = None) -> None:
         question = question_for_field(field_path)
@@ -137,9 +140,11 @@ def _cannot_convert(words: Iterable[str], result: Understood) -> bool:
     not used, rather than silently read as Hong Kong dollars, and the user is told why."""
     for word in words:
         if normalise.currency_without_rate(word):
-            note = texts()["unknown_currency"].format(currency=word)
+            convertible = ", ".join(sorted(normalise.load_fx_rates()))
+            note = texts()["unknown_currency"].format(currency=word, currencies=convertible)
             if note not in result.notes:
                 result.notes.append(note)
+            result.explained = True
             return True
     return False
 

@@ -73,6 +73,18 @@ def test_an_unreadable_answer_gets_a_specific_hint_and_the_question_again(dispat
     assert events["requested_slot"] == "age"
 
 
+def test_an_amount_we_cannot_convert_is_explained_once_and_asked_again(dispatcher):
+    tracker = make_tracker(
+        {"requested_slot": "annual_income_hkd", "nationality": "BR"}, text="BRL 200k", intent="inform"
+    )
+    events = slot_events(run(ValidateProfileForm(), dispatcher, tracker))
+    said = texts(dispatcher)
+    assert len(said) == 1, "the reason, without \"I didn't catch an amount\" on top of it"
+    assert "can't convert BRL" in said[0] and "USD" in said[0] and "GBP" in said[0]
+    assert events["annual_income_hkd"] is None, "still to be answered, not skipped"
+    assert events["interview_failures"] == {"annual_income_hkd": 1}, "still counted: no endless loop"
+
+
 def test_after_three_unreadable_answers_the_question_is_left_and_the_interview_moves_on(dispatcher):
     slots = {"requested_slot": "age", "nationality": "GB", "interview_failures": {"age": 2}}
     events = slot_events(

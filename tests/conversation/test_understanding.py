@@ -244,6 +244,8 @@ def test_an_amount_in_a_currency_we_cannot_convert_is_not_taken_for_hong_kong_do
     understood = read(text, "annual_income_hkd")
     assert "annual_income_hkd" not in understood.answers  # asked again, in HK$ or US$
     assert len(understood.notes) == 1 and "can't convert" in understood.notes[0]
+    assert "HKD, " in understood.notes[0] and "USD" in understood.notes[0], "says which ones we can"
+    assert understood.explained
 
 
 @pytest.mark.parametrize(
