@@ -16,6 +16,11 @@ channel, which answers REST with an empty list and logs the user's text. Here, f
   processor. The tracker store pings pooled connections before use, so the first message after the
   database returns works (rasa_addons/tracker_store.py).
 * **Anything else** that escapes the processor: ``utter_fault_unexpected_error``.
+* **Too many messages from one sender at once**: each waited for the conversation's lock, served about
+  one a second, so most of 2,000 sent at once were still waiting when their clients gave up (3 min). A
+  sender may have HKTA_MAX_MESSAGES_IN_FLIGHT messages (default 5) handled or waiting in this process;
+  one more is answered at once with ``utter_fault_too_many_messages`` and not read, so it changes nothing
+  (docs/decisions/0601).
 * **A message longer than MAX_MESSAGE_CHARACTERS** is not read: ``utter_fault_message_too_long``.
   The NLU's cost grows faster than the length (100 KB of words held the server, and every other
   conversation with it, for minutes), and no answer to the interview needs that much.
@@ -29,7 +34,8 @@ On the REST channel the apology replaces what the abandoned turn had collected, 
 effect; a socket.io client may already have been sent part of it. The texts live in domain.yml. Logs name
 the failure, never the user's message or sender id.
 
-``install()`` patches Rasa's ``RemoteAction.run`` and ``MessageProcessor`` once; importing ``rasa_addons``
+``install()`` reads the settings and patches Rasa's ``Agent.handle_message``, ``RemoteAction.run`` and
+``MessageProcessor`` once; importing ``rasa_addons``
 (which every configured extension of ours does: the tracker store, the channels) calls it.
 """
 
@@ -38,12 +44,14 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import logging
+import os
 from dataclasses import dataclass
 from typing import Any
 
 import aiohttp
 import sqlalchemy.exc
 from rasa.core.actions.action import ActionExecutionRejection, RemoteAction
+from rasa.core.agent import Agent
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
 from rasa.core.processor import MessageProcessor
@@ -58,6 +66,7 @@ ACTION_SERVER_UNAVAILABLE = "utter_fault_action_server_unavailable"
 DATABASE_UNAVAILABLE = "utter_fault_database_unavailable"
 UNEXPECTED_ERROR = "utter_fault_unexpected_error"
 MESSAGE_TOO_LONG = "utter_fault_message_too_long"
+TOO_MANY_MESSAGES = "utter_fault_too_many_messages"
 
 # About 200 words: far more than any answer, and a few seconds of NLU at most on one core.
 MAX_MESSAGE_CHARACTERS = 1000
@@ -66,6 +75,12 @@ MAX_MESSAGE_CHARACTERS = 1000
 # the action server, short enough that a user of a server that is really down hears back quickly.
 CONNECT_RETRIES = 2
 CONNECT_RETRY_PAUSE_SECONDS = 0.5
+
+# How many messages of one sender this server handles or queues at once (docs/decisions/0601); one more
+# is answered at once with TOO_MANY_MESSAGES and not read. 0 turns the guard off.
+MAX_MESSAGES_IN_FLIGHT_VARIABLE = "HKTA_MAX_MESSAGES_IN_FLIGHT"
+DEFAULT_MAX_MESSAGES_IN_FLIGHT = 5
+MAX_MESSAGES_IN_FLIGHT = DEFAULT_MAX_MESSAGES_IN_FLIGHT
 
 
 @dataclass
@@ -88,6 +103,7 @@ def _refused(error: BaseException) -> bool:
 
 
 _original_remote_run = RemoteAction.run
+_original_agent_handle_message = Agent.handle_message
 _original_handle_message = MessageProcessor.handle_message
 _original_run_action = MessageProcessor._run_action
 
@@ -154,6 +170,37 @@ async def _handle_message(self: MessageProcessor, message: UserMessage) -> list[
     return _collected(message)
 
 
+# Messages of each sender this process is handling or queueing now; a sender with none has no entry.
+_in_flight: dict[str, int] = {}
+# Senders refused since they last had nothing in flight: the refusal is logged once per burst.
+_refusing: set[str] = set()
+
+
+async def _agent_handle_message(self: Agent, message: UserMessage) -> list[dict[str, Any]] | None:
+    """Rasa's Agent.handle_message (take the conversation's lock, then handle the message), behind a cap
+    on each sender's messages in flight."""
+    if not self.is_ready():
+        return await _original_agent_handle_message(self, message)
+    sender = message.sender_id
+    if MAX_MESSAGES_IN_FLIGHT and _in_flight.get(sender, 0) >= MAX_MESSAGES_IN_FLIGHT:
+        if sender not in _refusing:
+            _refusing.add(sender)
+            logger.warning(
+                "A conversation has %d messages in flight; further ones are refused until it catches up.",
+                MAX_MESSAGES_IN_FLIGHT,
+            )
+        await _apologise(self.processor, message, TOO_MANY_MESSAGES)
+        return _collected(message)
+    _in_flight[sender] = _in_flight.get(sender, 0) + 1
+    try:
+        return await _original_agent_handle_message(self, message)
+    finally:
+        _in_flight[sender] -= 1
+        if not _in_flight[sender]:
+            del _in_flight[sender]
+            _refusing.discard(sender)
+
+
 def _collected(message: UserMessage) -> list[dict[str, Any]] | None:
     """What Rasa's handle_message returns: the replies, for a channel that collects them."""
     channel = message.output_channel
@@ -211,10 +258,28 @@ async def _save_or_raise(self: FailSafeTrackerStore, tracker: DialogueStateTrack
     await self._tracker_store.save(tracker)
 
 
+def _setting(variable: str, default: float, kind: type) -> float:
+    raw = os.environ.get(variable, "").strip()
+    if not raw:
+        return default
+    try:
+        value = kind(raw)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise ValueError(f"{variable} must be a number of at least 0, got {raw!r}")
+    return value
+
+
 def install() -> None:
-    """Patch Rasa once (idempotent)."""
+    """Read the settings and patch Rasa once (idempotent)."""
+    global MAX_MESSAGES_IN_FLIGHT
     if getattr(MessageProcessor, "_hkta_faults_installed", False):
         return
+    MAX_MESSAGES_IN_FLIGHT = int(
+        _setting(MAX_MESSAGES_IN_FLIGHT_VARIABLE, DEFAULT_MAX_MESSAGES_IN_FLIGHT, int)
+    )
+    Agent.handle_message = _agent_handle_message
     RemoteAction.run = _remote_run
     MessageProcessor._run_action = _run_action
     MessageProcessor.handle_message = _handle_message

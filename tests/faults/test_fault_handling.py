@@ -1,5 +1,6 @@
-"""rasa_addons/faults.py in process, without servers: mending text, and what a call to an action server
-that refuses the connection does inside and outside a user's message."""
+"""rasa_addons/faults.py in process, without servers: mending text; what a call to an action server that
+refuses the connection does inside and outside a user's message; and each sender's allowance of
+messages in flight."""
 
 from __future__ import annotations
 
@@ -8,14 +9,18 @@ import time
 
 import pytest
 from rasa.core.actions.action import RemoteAction
-from rasa.core.channels.channel import CollectingOutputChannel
+from rasa.core.agent import Agent
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+from rasa.core.lock_store import InMemoryLockStore
 from rasa.core.nlg import TemplatedNaturalLanguageGenerator
+from rasa.core.tracker_store import InMemoryTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.exceptions import RasaException
 from rasa.utils.endpoints import EndpointConfig
 
 from rasa_addons import faults
+from scripts.assistant import ROOT
 from tests.ports import free_port
 
 
@@ -51,3 +56,99 @@ def test_outside_a_users_message_rasas_own_error_is_kept():
     faults.install()
     with pytest.raises(RasaException, match="Couldn't connect"):
         asyncio.run(refused_call())
+
+
+# --- The agent: messages in flight per sender ----------------------------------------------------
+
+DOMAIN = Domain.load(str(ROOT / "domain.yml"))
+TOO_MANY = DOMAIN.responses["utter_fault_too_many_messages"][0]["text"]
+
+
+class HeldProcessor:
+    """Handles a message when the test lets it (`release`), with the real domain's apologies."""
+
+    def __init__(self) -> None:
+        self.domain = DOMAIN
+        self.nlg = TemplatedNaturalLanguageGenerator(DOMAIN.responses)
+        self.release = asyncio.Event()
+        self.started: list[str] = []
+
+    async def handle_message(self, message):
+        self.started.append(message.text)
+        await self.release.wait()
+        await message.output_channel.send_text_message(message.sender_id, f"handled: {message.text}")
+        return message.output_channel.messages
+
+
+def agent_with(lock_store) -> Agent:
+    faults.install()
+    agent = Agent(domain=DOMAIN, lock_store=lock_store)
+    agent.tracker_store = InMemoryTrackerStore(DOMAIN)
+    agent.processor = HeldProcessor()
+    return agent
+
+
+async def say(agent: Agent, sender: str, text: str) -> list[str]:
+    replies = await agent.handle_message(UserMessage(text, CollectingOutputChannel(), sender))
+    return [reply["text"] for reply in replies]
+
+
+def test_a_message_beyond_a_senders_allowance_is_answered_at_once_and_not_read(monkeypatch):
+    monkeypatch.setattr(faults, "MAX_MESSAGES_IN_FLIGHT", 3)
+
+    async def flood():
+        agent = agent_with(InMemoryLockStore())
+        held = [asyncio.create_task(say(agent, "flooder", f"message {n}")) for n in range(3)]
+        other = asyncio.create_task(say(agent, "someone else", "hello"))
+        await asyncio.sleep(0.1)
+        refused = await asyncio.wait_for(say(agent, "flooder", "one too many"), 5)
+        assert not any(task.done() for task in [*held, other])  # answered while the others still wait
+        agent.processor.release.set()
+        answered = await asyncio.gather(*held, other)
+        after = await say(agent, "flooder", "once it caught up")
+        return refused, answered, after, agent.processor.started
+
+    refused, answered, after, started = asyncio.run(flood())
+    assert refused == [TOO_MANY]
+    assert answered == [[f"handled: message {n}"] for n in range(3)] + [["handled: hello"]]
+    assert after == ["handled: once it caught up"]
+    assert "one too many" not in started  # never reached the processor: nothing of it is stored
+    assert faults._in_flight == {}
+
+
+def test_messages_sent_one_after_another_are_never_refused(monkeypatch):
+    monkeypatch.setattr(faults, "MAX_MESSAGES_IN_FLIGHT", 1)
+
+    async def one_by_one():
+        agent = agent_with(InMemoryLockStore())
+        agent.processor.release.set()
+        return [await say(agent, "quick typist", f"answer {n}") for n in range(200)]
+
+    assert asyncio.run(one_by_one()) == [[f"handled: answer {n}"] for n in range(200)]
+
+
+def test_with_the_guard_off_every_message_waits_its_turn(monkeypatch):
+    monkeypatch.setattr(faults, "MAX_MESSAGES_IN_FLIGHT", 0)
+
+    async def many_at_once():
+        agent = agent_with(InMemoryLockStore())
+        tasks = [asyncio.create_task(say(agent, "flooder", f"m{n}")) for n in range(4)]
+        await asyncio.sleep(0.1)
+        agent.processor.release.set()
+        return await asyncio.gather(*tasks)
+
+    assert asyncio.run(many_at_once()) == [[f"handled: m{n}"] for n in range(4)]
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [("", 5), ("  ", 5), ("0", 0), ("12", 12), ("2.5", "error"), ("-1", "error"), ("x", "error")],
+)
+def test_the_allowance_is_read_from_the_environment(monkeypatch, raw, expected):
+    monkeypatch.setenv(faults.MAX_MESSAGES_IN_FLIGHT_VARIABLE, raw)
+    read = lambda: faults._setting(faults.MAX_MESSAGES_IN_FLIGHT_VARIABLE, 5, int)  # noqa: E731
+    if expected == "error":
+        with pytest.raises(ValueError, match=faults.MAX_MESSAGES_IN_FLIGHT_VARIABLE):
+            read()
+    else:
+        assert read() == expected
