@@ -15,6 +15,9 @@ channel, which answers REST with an empty list and logs the user's text. Here, f
   again, and what they answer is forgotten when the database returns). Here the error reaches the
   processor. The tracker store pings pooled connections before use, so the first message after the
   database returns works (rasa_addons/tracker_store.py).
+* **An action server that takes the request and never answers**: Rasa would wait 5 minutes. A call
+  gets HKTA_ACTION_TIMEOUT seconds (default 20; the slowest action measured took 0.34 s; 0: Rasa's own
+  5 minutes), then the turn is abandoned as above (docs/decisions/0602).
 * **Anything else** that escapes the processor: ``utter_fault_unexpected_error``.
 * **Too many messages from one sender at once**: each waited for the conversation's lock, served about
   one a second, so most of 2,000 sent at once were still waiting when their clients gave up (3 min). A
@@ -82,6 +85,11 @@ MAX_MESSAGES_IN_FLIGHT_VARIABLE = "HKTA_MAX_MESSAGES_IN_FLIGHT"
 DEFAULT_MAX_MESSAGES_IN_FLIGHT = 5
 MAX_MESSAGES_IN_FLIGHT = DEFAULT_MAX_MESSAGES_IN_FLIGHT
 
+# How long one call to the action server may take before the turn is abandoned (docs/decisions/0602).
+ACTION_TIMEOUT_VARIABLE = "HKTA_ACTION_TIMEOUT"
+DEFAULT_ACTION_TIMEOUT_SECONDS = 20.0
+ACTION_TIMEOUT_SECONDS = DEFAULT_ACTION_TIMEOUT_SECONDS
+
 
 @dataclass
 class _Turn:
@@ -113,7 +121,10 @@ async def _remote_run(self: RemoteAction, output_channel, nlg, tracker, domain) 
     attempt = 0
     while True:
         try:
-            return await _original_remote_run(self, output_channel, nlg, tracker, domain)
+            # Rasa waits 5 minutes for an action server that took the request and never answers.
+            return await asyncio.wait_for(
+                _original_remote_run(self, output_channel, nlg, tracker, domain), ACTION_TIMEOUT_SECONDS
+            )
         except ActionExecutionRejection:
             raise  # the action declined the turn on purpose (a form's validation): Rasa's normal path
         except (RasaException, aiohttp.ClientError, asyncio.TimeoutError) as error:
@@ -273,12 +284,13 @@ def _setting(variable: str, default: float, kind: type) -> float:
 
 def install() -> None:
     """Read the settings and patch Rasa once (idempotent)."""
-    global MAX_MESSAGES_IN_FLIGHT
+    global MAX_MESSAGES_IN_FLIGHT, ACTION_TIMEOUT_SECONDS
     if getattr(MessageProcessor, "_hkta_faults_installed", False):
         return
     MAX_MESSAGES_IN_FLIGHT = int(
         _setting(MAX_MESSAGES_IN_FLIGHT_VARIABLE, DEFAULT_MAX_MESSAGES_IN_FLIGHT, int)
     )
+    ACTION_TIMEOUT_SECONDS = _setting(ACTION_TIMEOUT_VARIABLE, DEFAULT_ACTION_TIMEOUT_SECONDS, float) or None
     Agent.handle_message = _agent_handle_message
     RemoteAction.run = _remote_run
     MessageProcessor._run_action = _run_action

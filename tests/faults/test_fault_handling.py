@@ -1,10 +1,11 @@
 """rasa_addons/faults.py in process, without servers: mending text; what a call to an action server that
-refuses the connection does inside and outside a user's message; and each sender's allowance of
-messages in flight."""
+refuses the connection, or never answers, does inside and outside a user's message; and the agent's
+guard of each sender's allowance of messages in flight."""
 
 from __future__ import annotations
 
 import asyncio
+import socket
 import time
 
 import pytest
@@ -56,6 +57,34 @@ def test_outside_a_users_message_rasas_own_error_is_kept():
     faults.install()
     with pytest.raises(RasaException, match="Couldn't connect"):
         asyncio.run(refused_call())
+
+
+# --- A call to an action server that takes the request and never answers -------------------------
+
+
+def test_an_action_server_that_never_answers_abandons_the_turn_after_the_timeout(monkeypatch):
+    listener = socket.create_server(("127.0.0.1", 0))  # the kernel accepts; nothing ever answers
+    monkeypatch.setattr(faults, "ACTION_TIMEOUT_SECONDS", 0.5)
+    action = RemoteAction(
+        "action_show_answers", EndpointConfig(f"http://127.0.0.1:{listener.getsockname()[1]}/webhook")
+    )
+
+    async def in_a_turn():
+        turn = faults._Turn()
+        faults._current_turn.set(turn)
+        call = action.run(
+            CollectingOutputChannel(), TemplatedNaturalLanguageGenerator({}),
+            DialogueStateTracker("someone", []), Domain.empty(),
+        )  # fmt: skip
+        with pytest.raises(faults.TurnAbandoned):
+            await asyncio.wait_for(call, 60)  # without our timeout, Rasa's (5 minutes) ends this
+        return turn
+
+    faults.install()
+    try:
+        assert asyncio.run(in_a_turn()).failed_action == "action_show_answers"
+    finally:
+        listener.close()
 
 
 # --- The agent: messages in flight per sender ----------------------------------------------------
