@@ -18,6 +18,9 @@ channel, which answers REST with an empty list and logs the user's text. Here, f
 * **An action server that takes the request and never answers**: Rasa would wait 5 minutes. A call
   gets HKTA_ACTION_TIMEOUT seconds (default 20; the slowest action measured took 0.34 s; 0: Rasa's own
   5 minutes), then the turn is abandoned as above (docs/decisions/0602).
+* **The lock store unreachable** (Redis, with several replicas): the conversation's lock is taken
+  before the processor runs, so Rasa's error escaped to the channel (REST answered an empty list). The
+  message is not handled: ``utter_fault_database_unavailable``, "I can't reach my records" (0603).
 * **Anything else** that escapes the processor: ``utter_fault_unexpected_error``.
 * **Too many messages from one sender at once**: each waited for the conversation's lock, served about
   one a second, so most of 2,000 sent at once were still waiting when their clients gave up (3 min). A
@@ -70,6 +73,9 @@ DATABASE_UNAVAILABLE = "utter_fault_database_unavailable"
 UNEXPECTED_ERROR = "utter_fault_unexpected_error"
 MESSAGE_TOO_LONG = "utter_fault_message_too_long"
 TOO_MANY_MESSAGES = "utter_fault_too_many_messages"
+# The lock store (Redis, with several replicas) holds the conversation's place in the queue, so to the
+# user its outage is one of "my records": the same apology as the database's.
+LOCK_STORE_UNAVAILABLE = DATABASE_UNAVAILABLE
 
 # About 200 words: far more than any answer, and a few seconds of NLU at most on one core.
 MAX_MESSAGE_CHARACTERS = 1000
@@ -189,7 +195,7 @@ _refusing: set[str] = set()
 
 async def _agent_handle_message(self: Agent, message: UserMessage) -> list[dict[str, Any]] | None:
     """Rasa's Agent.handle_message (take the conversation's lock, then handle the message), behind a cap
-    on each sender's messages in flight."""
+    on each sender's messages in flight, and with a lock store that fails answered by an apology."""
     if not self.is_ready():
         return await _original_agent_handle_message(self, message)
     sender = message.sender_id
@@ -204,12 +210,32 @@ async def _agent_handle_message(self: Agent, message: UserMessage) -> list[dict[
         return _collected(message)
     _in_flight[sender] = _in_flight.get(sender, 0) + 1
     try:
-        return await _original_agent_handle_message(self, message)
+        return await _locked_turn(self, message)
     finally:
         _in_flight[sender] -= 1
         if not _in_flight[sender]:
             del _in_flight[sender]
             _refusing.discard(sender)
+
+
+async def _locked_turn(agent: Agent, message: UserMessage) -> list[dict[str, Any]] | None:
+    handled, replies = False, None
+    try:
+        async with agent.lock_store.lock(message.sender_id):
+            # Our MessageProcessor.handle_message answers every failure of its own, so what is raised
+            # here comes from the lock store.
+            replies = await agent.processor.handle_message(message)
+            handled = True
+    except Exception as error:
+        if handled:  # the turn was taken and stored; only giving the lock back failed
+            logger.error(
+                "The lock store failed releasing a lock (%s); the message was handled.", type(error).__name__
+            )
+            return replies
+        logger.error("The lock store failed (%s); the message was not handled.", type(error).__name__)
+        await _apologise(agent.processor, message, LOCK_STORE_UNAVAILABLE)
+        return _collected(message)
+    return replies
 
 
 def _collected(message: UserMessage) -> list[dict[str, Any]] | None:

@@ -84,6 +84,9 @@ class CuttableProxy:
     def url(self, database: str) -> str:
         return f"postgresql://postgres@127.0.0.1:{self.port}/{database}"
 
+    def redis_url(self, db: int) -> str:
+        return f"redis://127.0.0.1:{self.port}/{db}"
+
 
 class SilentServer:
     """A server that accepts every connection and reads what comes, but never answers: an action server

@@ -1,6 +1,6 @@
 """rasa_addons/faults.py in process, without servers: mending text; what a call to an action server that
 refuses the connection, or never answers, does inside and outside a user's message; and the agent's
-guard of each sender's allowance of messages in flight."""
+guards: each sender's allowance of messages in flight, and a lock store that fails."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from rasa.shared.exceptions import RasaException
 from rasa.utils.endpoints import EndpointConfig
 
 from rasa_addons import faults
+from rasa_addons.lock_store import AtomicRedisLockStore
 from scripts.assistant import ROOT
 from tests.ports import free_port
 
@@ -87,10 +88,11 @@ def test_an_action_server_that_never_answers_abandons_the_turn_after_the_timeout
         listener.close()
 
 
-# --- The agent: messages in flight per sender ----------------------------------------------------
+# --- The agent: messages in flight per sender, and the lock store failing -------------------------
 
 DOMAIN = Domain.load(str(ROOT / "domain.yml"))
 TOO_MANY = DOMAIN.responses["utter_fault_too_many_messages"][0]["text"]
+RECORDS_DOWN = DOMAIN.responses["utter_fault_database_unavailable"][0]["text"]
 
 
 class HeldProcessor:
@@ -181,3 +183,31 @@ def test_the_allowance_is_read_from_the_environment(monkeypatch, raw, expected):
             read()
     else:
         assert read() == expected
+
+
+def test_a_lock_store_that_cannot_be_reached_gets_an_apology_and_the_message_is_not_read():
+    unreachable = AtomicRedisLockStore(host="127.0.0.1", port=free_port(), socket_timeout=2)
+
+    async def turn():
+        agent = agent_with(unreachable)
+        agent.processor.release.set()
+        return await say(agent, "someone", "I'm 32"), agent.processor.started
+
+    replies, started = asyncio.run(turn())
+    assert replies == [RECORDS_DOWN]
+    assert started == []
+    assert faults._in_flight == {}
+
+
+class LockThatFailsOnRelease(InMemoryLockStore):
+    def cleanup(self, conversation_id, ticket_number):
+        raise ConnectionError("the lock store went away")
+
+
+def test_a_lock_store_that_fails_after_the_turn_keeps_the_turns_replies():
+    async def turn():
+        agent = agent_with(LockThatFailsOnRelease())
+        agent.processor.release.set()
+        return await say(agent, "someone", "I'm 32")
+
+    assert asyncio.run(turn()) == ["handled: I'm 32"]
