@@ -1,8 +1,9 @@
 """Thousands of messages from one sender at once, over REST, mid-interview: each gets a 200 and a sensible
 text (the turn's reply, or the kind "too many messages at once" for those beyond the sender's allowance),
 another user's interview goes on meanwhile with the right questions, the messages refused were not
-stored, and the flooding user's earlier answers are intact. The figures (how many were answered, how
-many refused, the other user's reply times with and without the flood) go to the test's output and to
+stored, and the flooding user's earlier answers are intact; and a burst over socket.io, the widget's
+channel, is guarded the same way. The figures (how many were answered, how many refused, the other
+user's reply times with and without the flood) go to the test's output and to
 artifacts/flood-at-once-rest.json."""
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from rasa.shared.core.events import UserUttered
 
 from scripts.assistant import ROOT, fault_response_names
 from tests.faults.answers import FIRST_MESSAGE, GIVEN, answer_to
-from tests.faults.servers import RestClient, asked_question, response_text, slots
+from tests.faults.servers import RestClient, SocketClient, asked_question, response_text, slots
 
 pytestmark = [pytest.mark.server, pytest.mark.timeout(900)]
 
@@ -124,3 +125,41 @@ def test_a_flood_from_one_sender_gets_kind_replies_and_others_carry_on(assistant
     assert after.get_slot("requested_slot") == before.get_slot("requested_slot")
     shown = rest.say(sender, "show my answers")
     assert shown.status == 200 and "32" in shown.text and "India" in shown.text, shown.text
+
+
+# Over long-polling the client sends the messages emitted at once in one request, and engine.io refuses a
+# request of more than 16 packets whole ("Too many packets in payload"): 12 stay under that, and are
+# still more than a sender's allowance.
+SOCKET_FLOOD = 12
+
+
+def test_a_burst_over_socketio_gets_kind_replies_and_only_the_messages_read_are_stored(assistant):
+    """The guard covers the widget's channel too: a burst of messages emitted without waiting for the
+    replies (a script in the page, or a stuck key) gets the first ones answered and the rest refused,
+    one kind reply each, and only the ones read become turns."""
+    socket = SocketClient(assistant)
+    try:
+        assert asked_question(socket.say(FIRST_MESSAGE)), "the interview did not start"
+        before = assistant.tracker(socket.session_id)
+        with socket.arrived:
+            seen = len(socket.replies)
+        for n in range(SOCKET_FLOOD):
+            socket.client.emit(
+                "user_uttered",
+                {"message": FLOOD_KINDS[n % len(FLOOD_KINDS)], "session_id": socket.session_id},
+            )
+        replies = socket.say("show my answers", quiet=3, timeout=120)  # after the burst: read or refused
+        with socket.arrived:
+            texts = [reply.get("text", "") for reply in socket.replies[seen:]]
+        assert assistant.rasa_alive()
+        refused = texts.count(TOO_MANY)
+        assert 0 < refused <= SOCKET_FLOOD + 1
+        assert [text for text in texts if text in OTHER_FAULTS] == []
+        after = assistant.tracker(socket.session_id)
+        # Each message emitted was either read (a turn) or refused (nothing stored): none was lost.
+        assert user_messages(after) - user_messages(before) == SOCKET_FLOOD + 1 - refused
+        assert slots(after, *GIVEN) == GIVEN
+        print(f"\n{SOCKET_FLOOD + 1} socket.io messages at once: {refused} refused, the rest answered")
+        assert replies, "no reply after the burst"
+    finally:
+        socket.close()
