@@ -15,7 +15,18 @@ channel, which answers REST with an empty list and logs the user's text. Here, f
   again, and what they answer is forgotten when the database returns). Here the error reaches the
   processor. The tracker store pings pooled connections before use, so the first message after the
   database returns works (rasa_addons/tracker_store.py).
+* **An action server that takes the request and never answers**: Rasa would wait 5 minutes. A call
+  gets HKTA_ACTION_TIMEOUT seconds (default 20; the slowest action measured took 0.34 s; 0: Rasa's own
+  5 minutes), then the turn is abandoned as above (docs/decisions/0602).
+* **The lock store unreachable** (Redis, with several replicas): the conversation's lock is taken
+  before the processor runs, so Rasa's error escaped to the channel (REST answered an empty list). The
+  message is not handled: ``utter_fault_database_unavailable``, "I can't reach my records" (0603).
 * **Anything else** that escapes the processor: ``utter_fault_unexpected_error``.
+* **Too many messages from one sender at once**: each waited for the conversation's lock, served about
+  one a second, so most of 2,000 sent at once were still waiting when their clients gave up (3 min). A
+  sender may have HKTA_MAX_MESSAGES_IN_FLIGHT messages (default 5) handled or waiting in this process;
+  one more is answered at once with ``utter_fault_too_many_messages`` and not read, so it changes nothing
+  (docs/decisions/0601).
 * **A message longer than MAX_MESSAGE_CHARACTERS** is not read: ``utter_fault_message_too_long``.
   The NLU's cost grows faster than the length (100 KB of words held the server, and every other
   conversation with it, for minutes), and no answer to the interview needs that much.
@@ -29,7 +40,8 @@ On the REST channel the apology replaces what the abandoned turn had collected, 
 effect; a socket.io client may already have been sent part of it. The texts live in domain.yml. Logs name
 the failure, never the user's message or sender id.
 
-``install()`` patches Rasa's ``RemoteAction.run`` and ``MessageProcessor`` once; importing ``rasa_addons``
+``install()`` reads the settings and patches Rasa's ``Agent.handle_message``, ``RemoteAction.run`` and
+``MessageProcessor`` once; importing ``rasa_addons``
 (which every configured extension of ours does: the tracker store, the channels) calls it.
 """
 
@@ -38,12 +50,14 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import logging
+import os
 from dataclasses import dataclass
 from typing import Any
 
 import aiohttp
 import sqlalchemy.exc
 from rasa.core.actions.action import ActionExecutionRejection, RemoteAction
+from rasa.core.agent import Agent
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
 from rasa.core.processor import MessageProcessor
@@ -58,6 +72,10 @@ ACTION_SERVER_UNAVAILABLE = "utter_fault_action_server_unavailable"
 DATABASE_UNAVAILABLE = "utter_fault_database_unavailable"
 UNEXPECTED_ERROR = "utter_fault_unexpected_error"
 MESSAGE_TOO_LONG = "utter_fault_message_too_long"
+TOO_MANY_MESSAGES = "utter_fault_too_many_messages"
+# The lock store (Redis, with several replicas) holds the conversation's place in the queue, so to the
+# user its outage is one of "my records": the same apology as the database's.
+LOCK_STORE_UNAVAILABLE = DATABASE_UNAVAILABLE
 
 # About 200 words: far more than any answer, and a few seconds of NLU at most on one core.
 MAX_MESSAGE_CHARACTERS = 1000
@@ -66,6 +84,17 @@ MAX_MESSAGE_CHARACTERS = 1000
 # the action server, short enough that a user of a server that is really down hears back quickly.
 CONNECT_RETRIES = 2
 CONNECT_RETRY_PAUSE_SECONDS = 0.5
+
+# How many messages of one sender this server handles or queues at once (docs/decisions/0601); one more
+# is answered at once with TOO_MANY_MESSAGES and not read. 0 turns the guard off.
+MAX_MESSAGES_IN_FLIGHT_VARIABLE = "HKTA_MAX_MESSAGES_IN_FLIGHT"
+DEFAULT_MAX_MESSAGES_IN_FLIGHT = 5
+MAX_MESSAGES_IN_FLIGHT = DEFAULT_MAX_MESSAGES_IN_FLIGHT
+
+# How long one call to the action server may take before the turn is abandoned (docs/decisions/0602).
+ACTION_TIMEOUT_VARIABLE = "HKTA_ACTION_TIMEOUT"
+DEFAULT_ACTION_TIMEOUT_SECONDS = 20.0
+ACTION_TIMEOUT_SECONDS = DEFAULT_ACTION_TIMEOUT_SECONDS
 
 
 @dataclass
@@ -88,6 +117,7 @@ def _refused(error: BaseException) -> bool:
 
 
 _original_remote_run = RemoteAction.run
+_original_agent_handle_message = Agent.handle_message
 _original_handle_message = MessageProcessor.handle_message
 _original_run_action = MessageProcessor._run_action
 
@@ -97,7 +127,10 @@ async def _remote_run(self: RemoteAction, output_channel, nlg, tracker, domain) 
     attempt = 0
     while True:
         try:
-            return await _original_remote_run(self, output_channel, nlg, tracker, domain)
+            # Rasa waits 5 minutes for an action server that took the request and never answers.
+            return await asyncio.wait_for(
+                _original_remote_run(self, output_channel, nlg, tracker, domain), ACTION_TIMEOUT_SECONDS
+            )
         except ActionExecutionRejection:
             raise  # the action declined the turn on purpose (a form's validation): Rasa's normal path
         except (RasaException, aiohttp.ClientError, asyncio.TimeoutError) as error:
@@ -152,6 +185,57 @@ async def _handle_message(self: MessageProcessor, message: UserMessage) -> list[
         _current_turn.reset(token)
     await _apologise(self, message, response)
     return _collected(message)
+
+
+# Messages of each sender this process is handling or queueing now; a sender with none has no entry.
+_in_flight: dict[str, int] = {}
+# Senders refused since they last had nothing in flight: the refusal is logged once per burst.
+_refusing: set[str] = set()
+
+
+async def _agent_handle_message(self: Agent, message: UserMessage) -> list[dict[str, Any]] | None:
+    """Rasa's Agent.handle_message (take the conversation's lock, then handle the message), behind a cap
+    on each sender's messages in flight, and with a lock store that fails answered by an apology."""
+    if not self.is_ready():
+        return await _original_agent_handle_message(self, message)
+    sender = message.sender_id
+    if MAX_MESSAGES_IN_FLIGHT and _in_flight.get(sender, 0) >= MAX_MESSAGES_IN_FLIGHT:
+        if sender not in _refusing:
+            _refusing.add(sender)
+            logger.warning(
+                "A conversation has %d messages in flight; further ones are refused until it catches up.",
+                MAX_MESSAGES_IN_FLIGHT,
+            )
+        await _apologise(self.processor, message, TOO_MANY_MESSAGES)
+        return _collected(message)
+    _in_flight[sender] = _in_flight.get(sender, 0) + 1
+    try:
+        return await _locked_turn(self, message)
+    finally:
+        _in_flight[sender] -= 1
+        if not _in_flight[sender]:
+            del _in_flight[sender]
+            _refusing.discard(sender)
+
+
+async def _locked_turn(agent: Agent, message: UserMessage) -> list[dict[str, Any]] | None:
+    handled, replies = False, None
+    try:
+        async with agent.lock_store.lock(message.sender_id):
+            # Our MessageProcessor.handle_message answers every failure of its own, so what is raised
+            # here comes from the lock store.
+            replies = await agent.processor.handle_message(message)
+            handled = True
+    except Exception as error:
+        if handled:  # the turn was taken and stored; only giving the lock back failed
+            logger.error(
+                "The lock store failed releasing a lock (%s); the message was handled.", type(error).__name__
+            )
+            return replies
+        logger.error("The lock store failed (%s); the message was not handled.", type(error).__name__)
+        await _apologise(agent.processor, message, LOCK_STORE_UNAVAILABLE)
+        return _collected(message)
+    return replies
 
 
 def _collected(message: UserMessage) -> list[dict[str, Any]] | None:
@@ -211,10 +295,29 @@ async def _save_or_raise(self: FailSafeTrackerStore, tracker: DialogueStateTrack
     await self._tracker_store.save(tracker)
 
 
+def _setting(variable: str, default: float, kind: type) -> float:
+    raw = os.environ.get(variable, "").strip()
+    if not raw:
+        return default
+    try:
+        value = kind(raw)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise ValueError(f"{variable} must be a number of at least 0, got {raw!r}")
+    return value
+
+
 def install() -> None:
-    """Patch Rasa once (idempotent)."""
+    """Read the settings and patch Rasa once (idempotent)."""
+    global MAX_MESSAGES_IN_FLIGHT, ACTION_TIMEOUT_SECONDS
     if getattr(MessageProcessor, "_hkta_faults_installed", False):
         return
+    MAX_MESSAGES_IN_FLIGHT = int(
+        _setting(MAX_MESSAGES_IN_FLIGHT_VARIABLE, DEFAULT_MAX_MESSAGES_IN_FLIGHT, int)
+    )
+    ACTION_TIMEOUT_SECONDS = _setting(ACTION_TIMEOUT_VARIABLE, DEFAULT_ACTION_TIMEOUT_SECONDS, float) or None
+    Agent.handle_message = _agent_handle_message
     RemoteAction.run = _remote_run
     MessageProcessor._run_action = _run_action
     MessageProcessor.handle_message = _handle_message

@@ -9,7 +9,9 @@
 Environment: RASA_PORT (5005), ACTION_PORT (5055), WEB_PORT (8080, the demo page with the widget),
 CORS_ORIGINS (space-separated; default the demo page), DATABASE_URL (default SQLite in var/),
 REDIS_URL (lock store, for several replicas), REPLICAS (2, for `replicas`), RASA_API_TOKEN (turns on
-Rasa's HTTP API with this token), HKTA_STARTUP_TIMEOUT (seconds, 300); messaging channels:
+Rasa's HTTP API with this token), HKTA_STARTUP_TIMEOUT (seconds, 300), HKTA_MAX_MESSAGES_IN_FLIGHT (5,
+messages of one sender a Rasa server handles or queues at once; 0: no limit), HKTA_ACTION_TIMEOUT
+(seconds, 20, for one call to the action server; 0: Rasa's 5 minutes); messaging channels:
 TELEGRAM_*, TWILIO_*, FACEBOOK_*, SLACK_* (README, "Messaging channels").
 """
 

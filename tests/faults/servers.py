@@ -79,6 +79,7 @@ class Assistant:
     rasa: subprocess.Popen | None = None
     actions: subprocess.Popen | None = None
     rasa_starts: int = 0
+    extra_env: dict[str, str] = field(default_factory=dict)  # e.g. REDIS_URL, for the Redis lock store
 
     def __post_init__(self) -> None:
         self.model = ensure_model()  # cached by content hash: trains only if nothing is trained yet
@@ -87,6 +88,7 @@ class Assistant:
             "HKTA_ID_SECRET": "test-id-secret-for-the-fault-tests-0123456789",
             "HKTA_AS_OF": "2026-11-22",
             "HKTA_LOG_DIR": str(self.folder / "logs"),
+            **self.extra_env,
         }
         (self.folder / "logs").mkdir(parents=True, exist_ok=True)
         self.endpoints_file = self.folder / "endpoints.yml"

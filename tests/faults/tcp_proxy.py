@@ -1,5 +1,6 @@
-"""A TCP proxy between the servers and PostgreSQL that a test can cut and restore, as a network outage or
-a database restart looks to its clients: cutting closes every connection and refuses new ones."""
+"""A TCP proxy between the servers and PostgreSQL or Redis that a test can cut and restore, as a network
+outage or a restart of the service looks to its clients: cutting closes every connection and refuses new
+ones. And a server that accepts connections and never answers, as a hung action server looks."""
 
 from __future__ import annotations
 
@@ -82,3 +83,50 @@ class CuttableProxy:
 
     def url(self, database: str) -> str:
         return f"postgresql://postgres@127.0.0.1:{self.port}/{database}"
+
+    def redis_url(self, db: int) -> str:
+        return f"redis://127.0.0.1:{self.port}/{db}"
+
+
+class SilentServer:
+    """A server that accepts every connection and reads what comes, but never answers: an action server
+    that is hung (deadlocked, or stuck on a call of its own)."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.accepted = 0
+        self._listener: socket.socket | None = None
+        self._connections: list[socket.socket] = []
+
+    def start(self) -> SilentServer:
+        self._listener = socket.create_server(("127.0.0.1", self.port), backlog=64)  # SO_REUSEADDR
+        threading.Thread(target=self._accept, args=(self._listener,), daemon=True).start()
+        return self
+
+    def _accept(self, listener: socket.socket) -> None:
+        while True:
+            try:
+                client, _ = listener.accept()
+            except OSError:
+                return  # stopped
+            self.accepted += 1
+            self._connections.append(client)
+            threading.Thread(target=self._drain, args=(client,), daemon=True).start()
+
+    @staticmethod
+    def _drain(client: socket.socket) -> None:
+        with contextlib.suppress(OSError):
+            while client.recv(65536):
+                pass
+
+    def stop(self) -> None:
+        if self._listener is not None:
+            with contextlib.suppress(OSError):
+                self._listener.shutdown(socket.SHUT_RDWR)
+            self._listener.close()
+            self._listener = None
+        for client in self._connections:
+            with contextlib.suppress(OSError):
+                client.shutdown(socket.SHUT_RDWR)
+            client.close()
+        self._connections.clear()
