@@ -79,7 +79,7 @@ def test_an_amount_we_cannot_convert_is_explained_once_and_asked_again(dispatche
     )
     events = slot_events(run(ValidateProfileForm(), dispatcher, tracker))
     said = texts(dispatcher)
-    assert len(said) == 1, "the reason, without \"I didn't catch an amount\" on top of it"
+    assert len(said) == 1, 'the reason, without "I didn\'t catch an amount" on top of it'
     assert "can't convert BRL" in said[0] and "USD" in said[0] and "GBP" in said[0]
     assert events["annual_income_hkd"] is None, "still to be answered, not skipped"
     assert events["interview_failures"] == {"annual_income_hkd": 1}, "still counted: no endless loop"
