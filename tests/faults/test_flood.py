@@ -24,9 +24,11 @@ pytestmark = [pytest.mark.server, pytest.mark.timeout(900)]
 
 FLOOD_MESSAGES = 2000
 CONNECTIONS = 100
-# Messages that leave the interview where it is (questions about it, noise), none too long: each one is
-# either read, and stored as a turn, or refused.
-FLOOD_KINDS = ["why?", "what is QMAS?", "😀", "<b>x</b>", "", "我想申請"]
+# Messages that leave the interview where it is (questions about it), none too long: each one is either
+# read, and stored as a turn, or refused. Not noise ("😀", ""): three unreadable answers in a row leave
+# the question for later, by design, so which of them happened to be read would decide the question
+# asked next. Noise is the fuzz tests' (test_bad_input.py).
+FLOOD_KINDS = ["why?", "what is QMAS?", "why do you ask?", "what is the Top Talent Pass Scheme?"]
 TOO_MANY = response_text("utter_fault_too_many_messages")
 OTHER_FAULTS = {response_text(name) for name in fault_response_names()} - {TOO_MANY}
 ARTIFACTS = ROOT / "artifacts"
