@@ -164,6 +164,8 @@ def test_no_personal_detail_reaches_the_server_logs(running_assistant):
         content = log.read_text(errors="replace")
         assert content, f"{log.name} is empty: nothing was checked"
         assert [value for value in said if value in content] == [], log.name
+        # An exception logged with its frames' locals would hold the conversation's slot values.
+        assert '"locals"' not in content, log.name
 
 
 def test_ctrl_c_stops_both_servers_cleanly(running_assistant):
