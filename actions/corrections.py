@@ -9,16 +9,20 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answers import as_of, latest_entities, latest_intent
-from bot.conversation.interview import question_for_field
+from bot.conversation.interview import SKIPPED, question_for_field
 from bot.conversation.presenting import describe_changes, say
 from bot.conversation.understanding import field_named_in, understand
 
 # Buttons under "show my answers" name the answer to change as this entity.
 ANSWER_FIELD_ENTITY = "answer_field"
+# The answer a change without a new value cleared, kept until a new one is given: a "skip" or three
+# unreadable replies then put it back (actions/form_base.py) instead of losing it.
+BEFORE_CHANGE_SLOT = "answer_before_change"
 
 
 class ActionCorrectAnswer(Action):
-    """Sets the new value when the message has one; otherwise clears the named answer so it is asked again.
+    """Sets the new value when the message has one; otherwise clears the named answer so it is asked again,
+    remembering it so that nothing is lost if no new one comes.
 
     What comes next (asking again, recomputing the result) is the profile form's job: the rules run it
     after this action.
@@ -50,4 +54,8 @@ class ActionCorrectAnswer(Action):
             dispatcher.utter_message(text=say("answers", "which"), buttons=[show])
             return []
         dispatcher.utter_message(text=say("answers", "redo", label=question.label))
-        return [SlotSet(question.slot, None)]
+        earlier = tracker.get_slot(question.slot)
+        before = dict(tracker.get_slot(BEFORE_CHANGE_SLOT) or {})
+        if earlier is not None and earlier != SKIPPED:
+            before[question.slot] = earlier
+        return [SlotSet(question.slot, None), SlotSet(BEFORE_CHANGE_SLOT, before)]

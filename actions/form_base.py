@@ -22,6 +22,7 @@ from rasa_sdk.types import DomainDict
 from actions.answers import answers_from, as_of, latest_entities, latest_intent
 from actions.asking import ASKED_GROUP_SLOT, DECLINED_GROUPS_SLOT, REFINING_SLOT
 from actions.consent import consent_events
+from actions.corrections import BEFORE_CHANGE_SLOT
 from bot.conversation import groups
 from bot.conversation.interview import (
     SKIPPED,
@@ -92,6 +93,8 @@ class InterviewFormValidation(FormValidationAction):
             slot: v for slot, v in understood.answers.items() if asked is None or slot != asked.slot
         }
         self.say_back(dispatcher, understood, with_answers=bool(volunteered))
+        if asked is not None and understood.answers.get(asked.slot) == SKIPPED:
+            events += self.earlier_answer_kept(dispatcher, tracker, asked.slot)
         if asked is not None and asked.slot not in understood.answers:
             hint = not understood.explained
             events += self.not_understood(dispatcher, tracker, asked.slot, asked.kind, hint=hint)
@@ -163,6 +166,17 @@ class InterviewFormValidation(FormValidationAction):
         for note in understood.notes:
             dispatcher.utter_message(text=note)
 
+    @staticmethod
+    def earlier_answer_kept(dispatcher: CollectingDispatcher, tracker: Tracker, slot: str) -> list[EventType]:
+        """After "change my age" asked it again, a skip or no usable reply keeps the earlier answer (said
+        back); the events put it back. None if there was no earlier answer."""
+        before = dict(tracker.get_slot(BEFORE_CHANGE_SLOT) or {})
+        if slot not in before:
+            return []
+        earlier = before.pop(slot)
+        dispatcher.utter_message(text=say("answers", "kept", changes=describe_changes({slot: earlier})))
+        return [SlotSet(slot, earlier), SlotSet(BEFORE_CHANGE_SLOT, before)]
+
     def not_understood(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, slot: str, kind: str, hint: bool = True
     ) -> list[EventType]:
@@ -171,9 +185,11 @@ class InterviewFormValidation(FormValidationAction):
         failures: dict[str, Any] = dict(tracker.get_slot(FAILURES_SLOT) or {})
         failures[slot] = failures.get(slot, 0) + 1
         if failures[slot] >= texts()["max_failed_attempts"]:
-            dispatcher.utter_message(text=texts()["gave_up"])
             failures.pop(slot)
-            return [SlotSet(slot, SKIPPED), SlotSet(FAILURES_SLOT, failures)]
+            kept = self.earlier_answer_kept(dispatcher, tracker, slot)
+            if not kept:
+                dispatcher.utter_message(text=texts()["gave_up"])
+            return [SlotSet(slot, SKIPPED), *kept, SlotSet(FAILURES_SLOT, failures)]
         if hint:
             dispatcher.utter_message(text=texts()["reask"][kind])
         # Setting the asked slot (to None) tells the form the answer was handled: it asks again

@@ -160,8 +160,37 @@ def test_a_correction_without_a_value_asks_that_question_again(dispatcher):
     tracker = make_tracker(
         {"degree_level": "master"}, text="I was wrong about the degree", intent="correct_answer"
     )
-    assert slot_events(run(ActionCorrectAnswer(), dispatcher, tracker)) == {"degree_level": None}
+    assert slot_events(run(ActionCorrectAnswer(), dispatcher, tracker)) == {
+        "degree_level": None,
+        "answer_before_change": {"degree_level": "master"},
+    }
     assert texts(dispatcher) == ['OK, let\'s go over "Highest degree" again.']
+
+
+def test_skipping_an_answer_asked_again_to_change_it_keeps_the_earlier_one(dispatcher):
+    slots = {"requested_slot": "age", "nationality": "GB", "answer_before_change": {"age": 32}}
+    events = slot_events(
+        run(ValidateProfileForm(), dispatcher, make_tracker(slots, text="skip", intent="skip"))
+    )
+    assert events["age"] == 32
+    assert events["answer_before_change"] == {}
+    assert texts(dispatcher) == ["I've kept your earlier answer: Age: 32."]
+
+
+def test_no_usable_reply_to_an_answer_asked_again_keeps_the_earlier_one(dispatcher):
+    slots = {
+        "requested_slot": "age",
+        "nationality": "GB",
+        "interview_failures": {"age": 2},
+        "answer_before_change": {"age": 32, "nationality": "GB"},
+    }
+    events = slot_events(
+        run(ValidateProfileForm(), dispatcher, make_tracker(slots, text="blah", intent="inform"))
+    )
+    assert events["age"] == 32 and events["requested_slot"] != "age"
+    assert events["answer_before_change"] == {"nationality": "GB"}
+    assert "kept your earlier answer: Age: 32" in texts(dispatcher)[0]
+    assert not any("leave that one for now" in t for t in texts(dispatcher))
 
 
 def test_a_change_button_names_the_answer(dispatcher):
@@ -171,7 +200,10 @@ def test_a_change_button_names_the_answer(dispatcher):
         intent="correct_answer",
         entities=[{"entity": "answer_field", "value": "annual_income_hkd"}],
     )
-    assert slot_events(run(ActionCorrectAnswer(), dispatcher, tracker)) == {"annual_income_hkd": None}
+    assert slot_events(run(ActionCorrectAnswer(), dispatcher, tracker)) == {
+        "annual_income_hkd": None,
+        "answer_before_change": {"annual_income_hkd": 1_000_000},
+    }
 
 
 def test_an_unclear_correction_asks_which_answer(dispatcher):
