@@ -17,9 +17,10 @@ the same --out folder and says when each was taken):
   memory    the servers' resident memory before and after 1,000 short conversations ~10 min
   nlu       `rasa test nlu` cross-validation (bench/nlu.py) and its confusion matrix ~10 min
 
-The full run took 35 minutes on two shared cores (--quick: about 15). Figures are medians and
-ratios taken in the same run, because absolute times drift with the machine's load, which the report
-records (os.getloadavg) at every stage. Targets are reported here, never asserted by tests.
+The full run takes 20 minutes on two quiet cores, 35 when they are shared (--quick: about 15).
+Figures are medians and ratios taken in the same run, because absolute times drift with the machine's
+load, which the report records (os.getloadavg) at every stage. Targets are reported here, never
+asserted by tests.
 """
 
 from __future__ import annotations
