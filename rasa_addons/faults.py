@@ -51,10 +51,12 @@ import asyncio
 import contextvars
 import logging
 import os
+import sys
 from dataclasses import dataclass
 from typing import Any
 
 import aiohttp
+import rasa.core.channels.rest as rasa_rest
 import sqlalchemy.exc
 from rasa.core.actions.action import ActionExecutionRejection, RemoteAction
 from rasa.core.agent import Agent
@@ -308,6 +310,27 @@ def _setting(variable: str, default: float, kind: type) -> float:
     return value
 
 
+class WithoutMessageText:
+    """Rasa's REST channel logs the user's message (``text=``) when handling it times out or fails, and
+    ``exception`` adds the traceback's locals, the message among them. This logs the same events with
+    neither: the event's name and the exception's type say what went wrong."""
+
+    def __init__(self, inner: Any) -> None:
+        self._inner = inner
+
+    def error(self, event: str, **fields: Any) -> None:
+        fields.pop("text", None)
+        self._inner.error(event, **fields)
+
+    def exception(self, event: str, **fields: Any) -> None:
+        fields.pop("text", None)
+        failure = sys.exc_info()[0]
+        self._inner.error(event, error=failure.__name__ if failure else None, **fields)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
+
+
 def install() -> None:
     """Read the settings and patch Rasa once (idempotent)."""
     global MAX_MESSAGES_IN_FLIGHT, ACTION_TIMEOUT_SECONDS
@@ -325,4 +348,6 @@ def install() -> None:
     FailSafeTrackerStore.save = _save_or_raise
     RestInput._extract_sender = _rest_sender
     RestInput._extract_message = _rest_message
+    if not isinstance(rasa_rest.structlogger, WithoutMessageText):
+        rasa_rest.structlogger = WithoutMessageText(rasa_rest.structlogger)
     MessageProcessor._hkta_faults_installed = True

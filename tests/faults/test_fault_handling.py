@@ -211,3 +211,25 @@ def test_a_lock_store_that_fails_after_the_turn_keeps_the_turns_replies():
         return await say(agent, "someone", "I'm 32")
 
     assert asyncio.run(turn()) == ["handled: I'm 32"]
+
+
+def test_the_rest_channel_logs_a_failed_message_without_its_text():
+    import rasa.core.channels.rest as rasa_rest
+
+    assert isinstance(rasa_rest.structlogger, faults.WithoutMessageText), "installed with rasa_addons"
+    recorded = []
+
+    class Recorder:
+        def error(self, event, **fields):
+            recorded.append((event, fields))
+
+    logger = faults.WithoutMessageText(Recorder())
+    try:
+        raise RuntimeError("boom")
+    except RuntimeError:
+        logger.exception("rest.message.received.failure", text="I'm 32, Indian, HK$1.2m")
+    logger.error("rest.message.received.timeout", text="I'm 32, Indian, HK$1.2m")
+    assert recorded == [
+        ("rest.message.received.failure", {"error": "RuntimeError"}),  # no traceback: its locals hold it
+        ("rest.message.received.timeout", {}),
+    ]
