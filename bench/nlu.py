@@ -94,17 +94,21 @@ def build_pipeline(out_dir: Path) -> None:
     )
 
 
+def rasa_command(*arguments: str) -> list[str]:
+    """The Rasa CLI with `arguments`, run through this script's child mode (see run_rasa_cli)."""
+    return [sys.executable, str(Path(__file__).resolve()), "--run-rasa", *arguments]
+
+
 def run_cross_validation(folds: int, config: Path, nlu: Path, domain: Path, out: Path) -> int:
     out.mkdir(parents=True, exist_ok=True)
     from tests.nlp.training_data import annotated_examples
 
     scored_intents = sorted({example.intent for example in annotated_examples(nlu)})
-    command = [
-        sys.executable, str(Path(__file__).resolve()), "--run-rasa",
+    command = rasa_command(
         "test", "nlu", "--cross-validation", "--folds", str(folds),
         "--config", str(config), "--nlu", str(nlu), "--domain", str(domain), "--out", str(out),
         "--no-plot",
-    ]  # fmt: skip
+    )  # fmt: skip
     log = out / "rasa.log"
     with log.open("w", encoding="utf-8") as handle:
         env = {**_environment(), ENTITY_INTENTS_VARIABLE: ",".join(scored_intents)}
@@ -115,21 +119,17 @@ def run_cross_validation(folds: int, config: Path, nlu: Path, domain: Path, out:
     return completed.returncode
 
 
-# ---------------------------------------------------------------- reading Rasa's reports
-
-
 def run_holdout(config: Path, nlu: Path, holdout: Path, out: Path) -> int:
     """Train on all of `nlu`, then score the model on `holdout`; Rasa's reports go to out/holdout."""
     models = out / "holdout_model"
-    train = [
-        sys.executable, str(Path(__file__).resolve()), "--run-rasa", "train", "nlu",
-        "--config", str(config), "--nlu", str(nlu), "--out", str(models), "--fixed-model-name", "all_data",
-    ]  # fmt: skip
-    test = [
-        sys.executable, str(Path(__file__).resolve()), "--run-rasa", "test", "nlu",
-        "--model", str(models / "all_data.tar.gz"), "--nlu", str(holdout), "--out", str(out / "holdout"),
-        "--no-plot",
-    ]  # fmt: skip
+    train = rasa_command(
+        "train", "nlu", "--config", str(config), "--nlu", str(nlu),
+        "--out", str(models), "--fixed-model-name", "all_data",
+    )  # fmt: skip
+    test = rasa_command(
+        "test", "nlu", "--model", str(models / "all_data.tar.gz"), "--nlu", str(holdout),
+        "--out", str(out / "holdout"), "--no-plot",
+    )  # fmt: skip
     (out / "holdout").mkdir(parents=True, exist_ok=True)
     (out / "holdout" / "intent_report.json").unlink(missing_ok=True)
     log = out / "holdout.log"
@@ -140,6 +140,9 @@ def run_holdout(config: Path, nlu: Path, holdout: Path, out: Path) -> int:
                 print(f"held-out scoring failed (exit {completed.returncode}); see {log}", file=sys.stderr)
                 return completed.returncode
     return 0
+
+
+# ---------------------------------------------------------------- reading Rasa's reports
 
 
 def summarise_holdout(out: Path, holdout: Path) -> None:
@@ -259,7 +262,7 @@ def summarise(out: Path, nlu: Path, folds: int | None, seconds: float | None) ->
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    if argv[:1] == ["--run-rasa"]:  # the child process started by run_cross_validation
+    if argv[:1] == ["--run-rasa"]:  # a child process started with rasa_command
         run_rasa_cli(argv[1:])
         return 0
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -293,9 +296,11 @@ def main(argv: list[str] | None = None) -> int:
     code = run_cross_validation(args.folds, args.config, args.nlu, args.domain, args.out)
     seconds = time.monotonic() - started
     status = summarise(args.out, args.nlu, args.folds, seconds)
-    held_out = run_holdout(args.config, args.nlu, args.holdout, args.out) if args.holdout.exists() else 0
-    if held_out == 0 and args.holdout.exists():
-        summarise_holdout(args.out, args.holdout)
+    held_out = 0
+    if args.holdout.exists():
+        held_out = run_holdout(args.config, args.nlu, args.holdout, args.out)
+        if held_out == 0:
+            summarise_holdout(args.out, args.holdout)
     return 2 if code != 0 or held_out != 0 else status
 
 
