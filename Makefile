@@ -12,7 +12,7 @@ run: setup            ## start the action server and Rasa (REST + socket.io) on 
 shell: setup          ## chat in the terminal
 	@$(PY) scripts/assistant.py shell
 
-test: setup           ## lint, pytest, rasa data validate, train (cached), story tests
+test: setup           ## lint, rasa data validate, train (cached), pytest, story tests
 	@$(PY) scripts/assistant.py test
 
 setup:

@@ -4,7 +4,7 @@
     python scripts/assistant.py shell    the same, but chat in the terminal
     python scripts/assistant.py replicas several Rasa servers behind a round-robin proxy (PostgreSQL + Redis)
     python scripts/assistant.py train    build the spaCy pipeline and train if needed
-    python scripts/assistant.py test     lint, pytest, validate, train, story tests; stops at first failure
+    python scripts/assistant.py test     lint, validate, train, pytest, story tests; stops at first failure
 
 Environment: RASA_PORT (5005), ACTION_PORT (5055), WEB_PORT (8080, the demo page with the widget),
 CORS_ORIGINS (space-separated; default the demo page), DATABASE_URL (default SQLite in var/),
@@ -114,7 +114,7 @@ def ensure_model() -> Path:
         return model
     LOGS.mkdir(parents=True, exist_ok=True)
     log = LOGS / "train.log"
-    say(f"Training the model (data, domain or config changed), about 2 minutes; log: {log}")
+    say(f"Training the model (data, domain or config changed), a few minutes (more on a busy machine); log: {log}")
     started = time.monotonic()
     with log.open("w") as handle:
         result = rasa(
@@ -203,6 +203,7 @@ def start_servers(
     endpoints, credentials = runtime_files(action_port, cors)  # before anything starts: settings first
     prepare_database()
     servers: list[Server] = []
+    waiting: list[Server] = []
     # The servers run in sessions of their own, so a Ctrl-C (or SIGTERM) while they start reaches only
     # us: stop whatever has started rather than leave it running behind the user's back.
     previous_sigterm = signal.signal(signal.SIGTERM, raise_keyboard_interrupt)
@@ -253,7 +254,8 @@ def start_servers(
             time.sleep(0.5)
     except KeyboardInterrupt:
         stop_all(servers)
-        say("Stopped while starting; nothing is left running.")
+        still = f" (still waiting for {', '.join(s.name for s in waiting)})" if waiting else ""
+        say(f"Stopped while starting{still}; nothing is left running.")
         sys.exit(130)
     finally:
         signal.signal(signal.SIGTERM, previous_sigterm)
@@ -282,8 +284,10 @@ def stop_all(servers: Sequence[Server]) -> None:
 PURGE_EVERY_SECONDS = 24 * 60 * 60
 
 
-def wait_for_ctrl_c(servers: Sequence[Server]) -> None:
-    """Keep watch over the servers, purge expired data once a day, stop everything on Ctrl-C."""
+def wait_for_ctrl_c(servers: Sequence[Server], banner: str) -> None:
+    """Print the banner, keep watch over the servers, purge expired data once a day, stop everything on
+    Ctrl-C. The stop handler is in place before the banner says "Press Ctrl-C", so a Ctrl-C after it
+    always stops cleanly."""
     stop_requested = False
     next_purge = time.monotonic() + PURGE_EVERY_SECONDS
 
@@ -293,6 +297,7 @@ def wait_for_ctrl_c(servers: Sequence[Server]) -> None:
 
     signal.signal(signal.SIGINT, request_stop)
     signal.signal(signal.SIGTERM, request_stop)
+    print(banner, flush=True)
     while not stop_requested:
         if time.monotonic() > next_purge:
             subprocess.run([sys.executable, "-m", "bot.storage", "purge"], cwd=ROOT, env=quiet_env())
@@ -313,8 +318,7 @@ def command_run() -> None:
     web_port = int(os.environ.get("WEB_PORT", "8080"))
     model = ensure_model()
     servers = start_servers(model, rasa_port, action_port, web_port=web_port)
-    print(
-        f"""
+    banner = f"""
 The assistant is running.
   Chat in your browser:  http://localhost:{web_port}
   REST:       curl -s localhost:{rasa_port}/webhooks/rest/webhook -d '{{"sender": "me", "message": "hi"}}'
@@ -322,10 +326,8 @@ The assistant is running.
   Terminal:   make shell  (in another terminal, or instead of make run)
   Logs:       {LOGS}/rasa.log, actions.log and web.log
 Press Ctrl-C to stop.
-""",
-        flush=True,
-    )
-    wait_for_ctrl_c(servers)
+"""
+    wait_for_ctrl_c(servers, banner)
 
 
 def command_replicas() -> None:
@@ -345,17 +347,14 @@ def command_replicas() -> None:
     replica_ports = [rasa_port + i for i in range(1, count + 1)]
     model = ensure_model()
     servers = start_servers(model, rasa_port, action_port, replica_ports=replica_ports)
-    print(
-        f"""
+    banner = f"""
 {count} Rasa replicas (ports {", ".join(map(str, replica_ports))}) behind the round-robin proxy.
   REST:   curl -s localhost:{rasa_port}/webhooks/rest/webhook -d '{{"sender": "me", "message": "hi"}}'
   Counts: curl -s localhost:{rasa_port}/_proxy/stats  (requests each replica served)
   Logs:   {LOGS}/
 Press Ctrl-C to stop.
-""",
-        flush=True,
-    )
-    wait_for_ctrl_c(servers)
+"""
+    wait_for_ctrl_c(servers, banner)
 
 
 def command_shell() -> None:
@@ -437,13 +436,15 @@ def command_test() -> None:
     run_stage(
         1, total, "lint", [str(BIN / "ruff"), "check", "."], "Fix the lint errors (`make fix` mends many)."
     )
-    run_stage(
-        2, total, "pytest", [sys.executable, "-m", "pytest"], "A unit or end-to-end test failed; see above."
-    )
-    say(f"[3/{total}] validate")
+    say(f"[2/{total}] validate")
     validate_training_data()
-    say(f"[4/{total}] train (cached)")
+    # Trained before pytest, so the end-to-end tests start servers on a ready model instead of each
+    # waiting out a training run (minutes on a slow machine) inside a start-up timeout.
+    say(f"[3/{total}] train (cached)")
     model = ensure_model()
+    run_stage(
+        4, total, "pytest", [sys.executable, "-m", "pytest"], "A unit or end-to-end test failed; see above."
+    )
     run_story_tests(5, total, model)
     say("All stages passed.")
 

@@ -8,9 +8,11 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -32,17 +34,24 @@ ROOT = Path(__file__).resolve().parents[1]
 pytestmark = [pytest.mark.server, pytest.mark.timeout(900)]
 
 
-def wait_until_up(process: subprocess.Popen, port: int, timeout: float = 600) -> None:
+def wait_for_banner(process: subprocess.Popen, output: list[str], timeout: float = 600) -> None:
+    """Until the run command says "Press Ctrl-C to stop": every server is up and its stop handler is in
+    place (Rasa's port answering is not enough: the command may still be waiting for another server)."""
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+    while not any("Press Ctrl-C to stop" in line for line in output):
         if process.poll() is not None:
-            pytest.fail(f"the run command exited early:\n{process.stdout.read()}")
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/webhooks/rest/", timeout=2):
-                return
-        except OSError:
-            time.sleep(1)
-    pytest.fail("the assistant did not come up in time")
+            time.sleep(1)  # let the reader take the last lines
+            pytest.fail("the run command exited early:\n" + "".join(output))
+        if time.monotonic() > deadline:
+            pytest.fail("the assistant did not come up in time:\n" + "".join(output))
+        time.sleep(0.5)
+
+
+def read_in_background(process: subprocess.Popen) -> list[str]:
+    """The command's output, read as it comes (so its pipe never fills), for failure messages."""
+    output: list[str] = []
+    threading.Thread(target=lambda: output.extend(process.stdout), daemon=True).start()
+    return output
 
 
 def start_run_command(database: Path, logs: Path) -> tuple[subprocess.Popen, int, int]:
@@ -72,14 +81,24 @@ def start_run_command(database: Path, logs: Path) -> tuple[subprocess.Popen, int
     return process, rasa_port, action_port
 
 
+@dataclass
+class RunningAssistant:
+    process: subprocess.Popen
+    port: int
+    database: Path
+    logs: Path
+    output: list[str]
+
+
 @pytest.fixture(scope="module")
 def running_assistant(tmp_path_factory):
     database = tmp_path_factory.mktemp("db") / "tracker.db"
     logs = tmp_path_factory.mktemp("logs")
     process, rasa_port, _ = start_run_command(database, logs)
+    output = read_in_background(process)
     try:
-        wait_until_up(process, rasa_port)
-        yield process, rasa_port, database, logs
+        wait_for_banner(process, output)
+        yield RunningAssistant(process, rasa_port, database, logs, output)
     finally:
         if process.poll() is None:  # a test failed before the Ctrl-C test: stop the servers it started
             process.send_signal(signal.SIGINT)
@@ -90,7 +109,7 @@ def running_assistant(tmp_path_factory):
 
 
 def test_hi_gets_a_greeting_the_menu_and_the_privacy_notice(running_assistant):
-    _, port, _, _ = running_assistant
+    port = running_assistant.port
     replies = texts(post(port, "e2e-first", "hi"))
     assert "guidance assistant for Hong Kong talent visas" in replies
     assert "privacy" in replies.lower()
@@ -98,7 +117,7 @@ def test_hi_gets_a_greeting_the_menu_and_the_privacy_notice(running_assistant):
 
 
 def test_the_privacy_notice_is_not_repeated_in_the_same_conversation(running_assistant):
-    _, port, database, _ = running_assistant
+    port, database = running_assistant.port, running_assistant.database
     post(port, "e2e-second", "hello")
     replies = texts(post(port, "e2e-second", "hey there"))
     assert "guidance assistant" in replies
@@ -107,7 +126,7 @@ def test_the_privacy_notice_is_not_repeated_in_the_same_conversation(running_ass
 
 
 def test_rasas_http_api_is_not_served_without_a_token(running_assistant):
-    _, port, _, _ = running_assistant
+    port = running_assistant.port
     for path in ("/conversations/e2e-second/tracker", "/status", "/model/parse"):
         with pytest.raises(urllib.error.HTTPError) as refused:
             urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=10)
@@ -115,7 +134,7 @@ def test_rasas_http_api_is_not_served_without_a_token(running_assistant):
 
 
 def test_a_whole_interview_ends_with_the_assessment_payload(running_assistant):
-    _, port, database, _ = running_assistant
+    port, database = running_assistant.port, running_assistant.database
     first = "I'm 32, Indian, master's in CS from HKUST, 8 years at Google, earn about 1.2m HKD"
     assessment, sent = interview(port, "e2e-interview", first)
     assert assessment["as_of"] == "2026-11-22"
@@ -134,7 +153,7 @@ def test_a_whole_interview_ends_with_the_assessment_payload(running_assistant):
 
 
 def test_correcting_the_income_after_the_result_recomputes_it(running_assistant):
-    _, port, _, _ = running_assistant
+    port = running_assistant.port
     replies = post(port, "e2e-interview", "actually my income is HK$2.6m")
     payloads = [r["custom"]["assessment"] for r in replies if r.get("custom", {}).get("type") == "assessment"]
     assert "Updated: Income last year: HK$2,600,000." in texts(replies)
@@ -143,7 +162,7 @@ def test_correcting_the_income_after_the_result_recomputes_it(running_assistant)
 
 
 def test_delete_my_data_removes_the_conversation_from_the_database(running_assistant):
-    _, port, database, _ = running_assistant
+    port, database = running_assistant.port, running_assistant.database
     post(port, "e2e-erase", "I'm 44 and Norwegian")
     assert "Delete this conversation" in texts(post(port, "e2e-erase", "delete my data"))
     assert "I've deleted this conversation" in texts(post(port, "e2e-erase", "yes"))
@@ -158,7 +177,7 @@ def test_delete_my_data_removes_the_conversation_from_the_database(running_assis
 
 def test_no_personal_detail_reaches_the_server_logs(running_assistant):
     # Distinctive values the conversations above gave; none may be written to any log.
-    _, _, _, logs = running_assistant
+    logs = running_assistant.logs
     said = ["IIT Bombay", "Norwegian", "Hindi", "1.2m HKD", "1,200,000", "HK$2.6m", "2600000"]
     for log in logs.glob("*.log"):
         content = log.read_text(errors="replace")
@@ -169,9 +188,9 @@ def test_no_personal_detail_reaches_the_server_logs(running_assistant):
 
 
 def test_ctrl_c_stops_both_servers_cleanly(running_assistant):
-    process, port, _, _ = running_assistant
+    process, port = running_assistant.process, running_assistant.port
     process.send_signal(signal.SIGINT)
-    assert process.wait(timeout=60) == 0
+    assert process.wait(timeout=60) == 0, "".join(running_assistant.output)
     with pytest.raises(OSError):
         urllib.request.urlopen(f"http://127.0.0.1:{port}/webhooks/rest/", timeout=2)
 
