@@ -15,7 +15,7 @@ from sqlalchemy import exc
 from bot.storage.engine import database_url_from_env, storage_engine
 from bot.storage.erasure import erase_conversation
 from bot.storage.identity import MESSAGING_CHANNELS, pseudonymous_sender_id
-from bot.storage.retention import RETENTION_ENV_VARIABLE, purge, retention_days_from_env
+from bot.storage.retention import RETENTION_ENV_VARIABLE, purge, retention_days_from_env, retention_mismatch
 from bot.storage.schema import migrate
 
 
@@ -72,6 +72,11 @@ def main(argv: list[str] | None = None) -> int:
             if days < 1:
                 print("--days must be at least 1", file=sys.stderr)
                 return 2
+            # The scheduled purge keeps the notice's promise; --days is an operator's one-off.
+            mismatch = None if args.days is not None else retention_mismatch(days)
+            if mismatch:
+                print(mismatch, file=sys.stderr)
+                return 1
     except ValueError as error:
         print(error, file=sys.stderr)
         return 2

@@ -35,11 +35,18 @@ def save_assessment(
 
     ``rules_version`` and ``as_of`` are taken from the assessment (as ``bot.engine.assess`` returns it),
     so a reopened result can say which rules it was computed under.
+
+    Saving what this conversation has already saved returns the same code, dated afresh (the retention
+    period then counts from this save): a user who asks twice, or asks again because the first reply
+    was lost (the action ran but the Rasa server had given up waiting), gets one code, not two.
     """
     profile_snapshot = _json_snapshot(profile, "profile")
     assessment_snapshot = _json_snapshot(assessment, "assessment")
     sender_hash = hash_sender_id(sender_id)
     created_at = now or utc_now()
+    earlier = _resave(session_or_engine, sender_hash, profile_snapshot, assessment_snapshot, created_at)
+    if earlier is not None:
+        return earlier
     as_of = assessment_snapshot.get("as_of")
     rules_version = assessment_snapshot.get("rules_version")
 
@@ -61,6 +68,22 @@ def save_assessment(
             if attempt == _CODE_ATTEMPTS:
                 raise
     raise AssertionError("unreachable")
+
+
+def _resave(
+    session_or_engine: SessionOrEngine, sender_hash: str, profile: dict, assessment: dict, now: dt.datetime
+) -> str | None:
+    """The code of this sender's saved copy of exactly this profile and result, re-dated to ``now``; or
+    None. Compared in Python: JSON equality is not portable SQL, and one sender saves a handful."""
+    with session_scope(session_or_engine) as session:
+        rows = session.execute(
+            select(SavedAssessment).where(SavedAssessment.sender_hash == sender_hash)
+        ).scalars()
+        for row in rows:
+            if row.profile == profile and row.assessment == assessment:
+                row.created_at = now
+                return row.reference_code
+    return None
 
 
 def _insert_alone(session_or_engine: SessionOrEngine, row: object) -> None:

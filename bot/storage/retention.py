@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 import sqlalchemy as sa
+import yaml
 from sqlalchemy.engine import Connection, Engine
 
 from bot.storage.models import Consent, SavedAssessment
@@ -21,6 +24,11 @@ from bot.storage.rasa_events import rasa_events_table
 
 RETENTION_ENV_VARIABLE = "HKTA_RETENTION_DAYS"
 DEFAULT_RETENTION_DAYS = 90
+
+# The privacy notice users agree to states the period in words; the purge must keep that promise.
+DOMAIN = Path(__file__).resolve().parents[2] / "domain.yml"
+NOTICE_RESPONSE = "utter_privacy_notice"
+_STATED_PERIOD = re.compile(r"deleted after (\d+) days")
 
 
 @dataclass(frozen=True)
@@ -55,6 +63,31 @@ def retention_days_from_env(env: Mapping[str, str] | None = None) -> int:
             f"{RETENTION_ENV_VARIABLE} must be a whole number of days, got {configured!r}"
         ) from None
     return validate_retention_days(days)
+
+
+def days_the_privacy_notice_states(domain: Path = DOMAIN) -> int | None:
+    """The retention period the privacy notice tells users ("deleted after 90 days"), or None where the
+    domain is not at hand (the action server's image has none) or the notice names no period."""
+    if not domain.is_file():
+        return None
+    responses = (yaml.safe_load(domain.read_text(encoding="utf-8")) or {}).get("responses") or {}
+    texts = " ".join(variant.get("text", "") for variant in responses.get(NOTICE_RESPONSE) or [])
+    stated = {int(days) for days in _STATED_PERIOD.findall(texts)}
+    if len(stated) > 1:
+        raise ValueError(f"the privacy notice states more than one retention period: {sorted(stated)} days")
+    return stated.pop() if stated else None
+
+
+def retention_mismatch(days: int, domain: Path = DOMAIN) -> str | None:
+    """Why purging after ``days`` would break the privacy notice's promise, or None when it keeps it."""
+    stated = days_the_privacy_notice_states(domain)
+    if stated is None or stated == days:
+        return None
+    return (
+        f"{RETENTION_ENV_VARIABLE} is {days}, but the privacy notice tells users their data is deleted "
+        f"after {stated} days ({NOTICE_RESPONSE} in domain.yml). Change both together: a changed notice "
+        "is a new version of what users agree to."
+    )
 
 
 def validate_retention_days(days: int) -> int:

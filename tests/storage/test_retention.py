@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from bot.storage import PurgeReport, purge, record_consent, retention_days_from_env, save_assessment
 from bot.storage.__main__ import main
+from bot.storage.retention import DEFAULT_RETENTION_DAYS, days_the_privacy_notice_states, retention_mismatch
 from tests.storage.rasa_helpers import conversation_events, store_conversation
 
 NOW = dt.datetime(2025, 6, 1, 12, 0, tzinfo=dt.timezone.utc)
@@ -45,8 +46,8 @@ def test_a_conversation_exactly_90_days_old_is_kept_and_one_a_second_older_is_de
 
 def test_saved_assessments_and_consents_exactly_90_days_old_are_kept(engine):
     cutoff = NOW - dt.timedelta(days=90)
-    kept = save_assessment(engine, "user", {}, {}, now=cutoff)
-    save_assessment(engine, "user", {}, {}, now=cutoff - dt.timedelta(seconds=1))
+    kept = save_assessment(engine, "user", {"age": 30}, {}, now=cutoff)
+    save_assessment(engine, "user", {"age": 31}, {}, now=cutoff - dt.timedelta(seconds=1))
     record_consent(engine, "user", "v1", now=cutoff)
     record_consent(engine, "user", "v1", now=cutoff - dt.timedelta(seconds=1))
 
@@ -127,3 +128,29 @@ def test_the_purge_command_prints_counts_and_no_personal_data(database, engine, 
 
 def test_the_purge_command_rejects_a_bad_period(database, capsys):
     assert main(["purge", "--days", "0", "--database-url", database.url]) == 2
+
+
+def test_the_privacy_notice_states_the_default_retention_period():
+    # What users agree to ("deleted after 90 days") and what the scheduled purge does are the same.
+    assert days_the_privacy_notice_states() == DEFAULT_RETENTION_DAYS
+    assert retention_mismatch(DEFAULT_RETENTION_DAYS) is None
+
+
+def test_the_scheduled_purge_refuses_a_period_the_privacy_notice_does_not_state(
+    database, monkeypatch, capsys
+):
+    monkeypatch.setenv("HKTA_RETENTION_DAYS", "365")
+    assert main(["purge", "--database-url", database.url]) == 1
+    assert "the privacy notice tells users their data is deleted after 90 days" in capsys.readouterr().err
+    # An operator's one-off purge with --days is theirs to choose.
+    assert main(["purge", "--days", "365", "--database-url", database.url]) == 0
+
+
+def test_a_notice_without_a_stated_period_or_no_domain_at_hand_is_not_checked(tmp_path):
+    domain = tmp_path / "domain.yml"
+    assert retention_mismatch(30, domain) is None  # the action server's image has no domain
+    domain.write_text("responses:\n  utter_privacy_notice:\n    - text: We keep your answers.\n")
+    assert retention_mismatch(30, domain) is None
+    domain.write_text("responses:\n  utter_privacy_notice:\n    - text: It is deleted after 30 days.\n")
+    assert retention_mismatch(30, domain) is None
+    assert "deleted after 30 days" in retention_mismatch(90, domain)

@@ -121,6 +121,30 @@ def test_a_collision_inside_the_callers_session_keeps_the_callers_other_work(eng
     assert latest_consent(engine, "other")["notice_version"] == "privacy-2025-01"
 
 
+def test_saving_the_same_result_again_gives_the_same_code_dated_afresh(engine):
+    # e.g. the first reply was lost to a timeout after the action had saved: no second, orphaned code.
+    assessment = assess_json({"age": 34}, "2025-03-01")
+    first_day = dt.datetime(2026, 1, 5, tzinfo=dt.timezone.utc)
+    code = save_assessment(engine, "web-123", PROFILE, assessment, now=first_day)
+    again = save_assessment(engine, "web-123", PROFILE, assessment, now=first_day + dt.timedelta(days=3))
+    assert again == code
+    assert load_assessment(engine, code)["created_at"].startswith("2026-01-08")  # retention counts anew
+
+
+def test_a_changed_result_gets_a_new_code_and_the_earlier_one_still_opens(engine):
+    code = save_assessment(engine, "web-123", PROFILE, {"schemes": ["qmas"]})
+    changed = save_assessment(engine, "web-123", {**PROFILE, "age": 35}, {"schemes": ["qmas"]})
+    assert changed != code
+    assert load_assessment(engine, code)["profile"] == PROFILE
+    assert load_assessment(engine, changed)["profile"]["age"] == 35
+
+
+def test_another_conversation_saving_the_same_result_gets_its_own_code(engine):
+    mine = save_assessment(engine, "web-123", PROFILE, {})
+    theirs = save_assessment(engine, "telegram-9", PROFILE, {})
+    assert mine != theirs  # a code is never shared: erasing one conversation must not erase another's
+
+
 def test_the_latest_consent_is_the_one_returned(engine):
     assert latest_consent(engine, "user") is None
     earlier = dt.datetime(2025, 1, 1, tzinfo=dt.timezone.utc)
