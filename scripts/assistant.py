@@ -114,7 +114,7 @@ def ensure_model() -> Path:
         return model
     LOGS.mkdir(parents=True, exist_ok=True)
     log = LOGS / "train.log"
-    say(f"Training the model (data, domain or config changed), a few minutes (more on a busy machine); log: {log}")
+    say(f"Training the model (data, domain or config changed), a few minutes; log: {log}")
     started = time.monotonic()
     with log.open("w") as handle:
         result = rasa(
