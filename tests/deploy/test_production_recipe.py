@@ -132,6 +132,38 @@ def test_the_helm_values_name_the_official_versions_and_our_stores():
     assert migrate["image"] == f"{values['image']['repository']}:{values['image']['tag']}"
 
 
+def settings_read_in(*folders: str) -> set[str]:
+    """The HKTA_ variables the code in these folders reads."""
+    found: set[str] = set()
+    for folder in folders:
+        for path in (ROOT / folder).rglob("*.py"):
+            found |= set(re.findall(r"\bHKTA_[A-Z_]+\b", path.read_text(encoding="utf-8")))
+    return found
+
+
+def test_every_setting_the_servers_read_is_in_both_recipes(compose):
+    # A setting the code reads but the recipes leave out can only be tuned by editing them; one the
+    # recipes set but the code never reads is a knob that does nothing.
+    values = yaml.safe_load((ROOT / "deploy" / "helm" / "values.yml").read_text())
+
+    def helm(env: list[dict]) -> set[str]:
+        return {item["name"] for item in env if item["name"].startswith("HKTA_")}
+
+    def composed(service: str) -> set[str]:
+        return {name for name in compose["services"][service]["environment"] if name.startswith("HKTA_")}
+
+    rasa = settings_read_in("rasa_addons") | {"HKTA_ID_SECRET", "HKTA_AS_OF"}  # via bot/ in the server
+    actions = settings_read_in("actions") | {"HKTA_ID_SECRET"}  # bot/storage/identity.py
+    assert rasa <= helm(values["extraEnv"]) and rasa <= composed("rasa-1")
+    assert actions <= helm(values["rasa-action-server"]["extraEnv"]) and actions <= composed("actions")
+    # The purge before the servers start keeps the privacy notice's period.
+    assert "HKTA_RETENTION_DAYS" in helm(values["initContainers"][0]["env"]) & composed("migrate")
+    read_anywhere = settings_read_in("rasa_addons", "actions", "bot")
+    action_server = values["rasa-action-server"]["extraEnv"]
+    for names in (helm(values["extraEnv"]), composed("rasa-1"), helm(action_server), composed("actions")):
+        assert names <= read_anywhere, names
+
+
 def run_entrypoint(tmp_path: Path, *args: str, **env: str) -> list[str]:
     """The Rasa image's entrypoint with `python` and `rasa` replaced by recorders: what would it run?"""
     calls = tmp_path / "calls"
