@@ -33,13 +33,22 @@ from bot.conversation.interview import (
     questions,
 )
 from bot.conversation.presenting import describe_changes, say, texts
-from bot.conversation.understanding import Understood, understand, understand_together, yes_or_no
+from bot.conversation.understanding import (
+    Understood,
+    is_bare_answer,
+    understand,
+    understand_together,
+    yes_or_no,
+)
 
 FAILURES_SLOT = "interview_failures"
 # Messages with these intents are read as answers. Any other intent ("why?", "show my answers",
 # "start over"...) is left to the dialogue rules: returning no events makes the form reject the turn,
 # which is how Rasa lets a rule handle an interruption and then resume the form.
 ANSWER_INTENTS = frozenset({"inform", "affirm", "deny", "skip", "nlu_fallback", "greet", "thank"})
+# A bare value under these intents means what the intent says: a correction of another answer, or a
+# hypothetical ("what if") that must not become a real answer.
+NEVER_READ_AS_ANSWERS = frozenset({"correct_answer", "what_if"})
 
 
 class InterviewFormValidation(FormValidationAction):
@@ -80,14 +89,27 @@ class InterviewFormValidation(FormValidationAction):
 
     def answer_events(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
         asked = question_for_slot(tracker.get_slot("requested_slot") or "")
-        not_an_answer = latest_intent(tracker) not in ANSWER_INTENTS or not self.form_spoke_last(tracker)
-        if asked is not None and not_an_answer:
+        if asked is not None and not self.form_spoke_last(tracker):
             return []
         asked_group = tracker.get_slot(ASKED_GROUP_SLOT)
-        if asked is not None and asked_group and asked.field in asked_group["members"]:
+        in_group = asked is not None and bool(asked_group) and asked.field in asked_group["members"]
+        intent, message = latest_intent(tracker), tracker.latest_message.get("text") or ""
+        if asked is not None and intent not in ANSWER_INTENTS:
+            # Another intent is an interruption for the rules, unless the message is nothing but an answer
+            # to this question ("Germany", "28"): then the classifier's intent cannot be what was meant.
+            if (
+                in_group
+                or intent in NEVER_READ_AS_ANSWERS
+                or not is_bare_answer(message, latest_entities(tracker))
+            ):
+                return []
+            understood = understand(message, latest_entities(tracker), asked, "inform", as_of())
+            if asked.slot not in understood.answers or understood.answers[asked.slot] == SKIPPED:
+                return []
+            intent = "inform"
+        if in_group:
             return self.group_answer_events(dispatcher, tracker, asked, asked_group)
-        message = tracker.latest_message.get("text") or ""
-        understood = understand(message, latest_entities(tracker), asked, latest_intent(tracker), as_of())
+        understood = understand(message, latest_entities(tracker), asked, intent, as_of())
         events: list[EventType] = [SlotSet(slot, value) for slot, value in understood.answers.items()]
         volunteered = {
             slot: v for slot, v in understood.answers.items() if asked is None or slot != asked.slot

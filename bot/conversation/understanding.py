@@ -354,6 +354,62 @@ def _read_whole_answer(
             _languages(normalise.parse_languages(text), result, complete=asked.field == "languages.english")
 
 
+# Words that may stand around a bare value ("about 10 years", "i'm from Germany", "only high school").
+_AROUND_A_VALUE = frozenset(
+    [
+        "about",
+        "around",
+        "approx",
+        "approximately",
+        "roughly",
+        "maybe",
+        "probably",
+        "just",
+        "only",
+        "almost",
+        "nearly",
+        "over",
+        "under",
+        "i",
+        "i'm",
+        "im",
+        "am",
+        "my",
+        "is",
+        "it's",
+        "its",
+        "from",
+        "in",
+        "at",
+        "a",
+        "an",
+        "the",
+        "ok",
+        "okay",
+        "um",
+        "uh",
+        "hmm",
+    ]
+)
+_NUMBER = re.compile(r"^[~≈]?\d+(?:[.,]\d+)*\+?$")
+
+
+def is_bare_answer(text: str, entities: Iterable[Mapping[str, Any]]) -> bool:
+    """Whether the message is nothing but values: the spans the pipeline found, numbers, punctuation and
+    a few filler words ("Germany", "28", "about 10 years", "HK$2.5m", "only high school"). Such a
+    message can only be an answer, whatever intent the classifier gave it."""
+    covered = [(int(e.get("start") or 0), int(e.get("end") or 0)) for e in entities]
+    rest = "".join(
+        " " if any(start <= i < end for start, end in covered) else character
+        for i, character in enumerate(text or "")
+    )
+    words = [w.strip(".,!?;:()'\"") for w in rest.lower().split()]
+    words = [w for w in words if w]
+    loose = [w for w in words if w not in _AROUND_A_VALUE and not _NUMBER.match(w)]
+    has_value = bool(covered) or any(_NUMBER.match(w) for w in words)
+    return has_value and not loose
+
+
 def understand(
     text: str,
     entities: Iterable[Mapping[str, Any]] = (),

@@ -103,6 +103,34 @@ def test_an_interruption_is_left_to_the_dialogue_rules(dispatcher):
     assert dispatcher.messages == []
 
 
+@pytest.mark.parametrize("intent", ["out_of_scope", "check_eligibility", "help"])
+def test_a_bare_answer_the_classifier_took_for_something_else_still_answers_the_question(dispatcher, intent):
+    # "Germany" or "28" alone can only be an answer, whatever intent the NLU gave it.
+    tracker = make_tracker(
+        {"requested_slot": "nationality"}, text="Germany", intent=intent,
+        entities=[entity("country", "Germany", "Germany")],
+    )  # fmt: skip
+    assert slot_events(run(ValidateProfileForm(), dispatcher, tracker))["nationality"] == "DE"
+    tracker = make_tracker({"requested_slot": "age", "nationality": "DE"}, text="28", intent=intent)
+    assert slot_events(run(ValidateProfileForm(), CollectingDispatcher(), tracker))["age"] == 28
+
+
+def test_a_value_among_other_words_under_another_intent_is_left_to_the_rules(dispatcher):
+    # "germany work visa": another country's visa, out of scope; the rule answers it, the form resumes.
+    text = "germany work visa"
+    tracker = make_tracker(
+        {"requested_slot": "nationality"}, text=text, intent="out_of_scope",
+        entities=[entity("country", "germany", text)],
+    )  # fmt: skip
+    assert [e for e in run(ValidateProfileForm(), dispatcher, tracker) if e["name"] != "requested_slot"] == []
+
+
+@pytest.mark.parametrize("intent", ["correct_answer", "what_if"])
+def test_a_bare_value_meant_as_a_correction_or_what_if_is_not_taken_for_the_asked_answer(dispatcher, intent):
+    tracker = make_tracker({"requested_slot": "age", "nationality": "DE"}, text="35", intent=intent)
+    assert [e for e in run(ValidateProfileForm(), dispatcher, tracker) if e["name"] != "requested_slot"] == []
+
+
 def test_an_answer_clears_the_failure_count(dispatcher):
     slots = {"requested_slot": "age", "nationality": "GB", "interview_failures": {"age": 1}}
     events = slot_events(

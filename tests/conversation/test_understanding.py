@@ -5,7 +5,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.conversation.interview import SKIPPED, questions
-from bot.conversation.understanding import field_named_in, parse_month, understand
+from bot.conversation.understanding import field_named_in, is_bare_answer, parse_month, understand
 from tests.conversation.conftest import AS_OF
 
 
@@ -264,3 +264,23 @@ def test_a_year_of_work_is_still_read_beside_an_amount_with_its_own_period(read)
 
 def test_capitals_beside_an_amount_that_are_no_currency_leave_it_in_hong_kong_dollars(read):
     assert read("8 years at the CEO office, 2m").answers["annual_income_hkd"] == 2_000_000
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Germany", "germany.", "28", "about 10 years", "HK$2.5m", "only high school", "i'm from India", "HKU"],
+)
+def test_a_message_of_nothing_but_values_is_a_bare_answer(nlp, text):
+    assert is_bare_answer(text, entities_of(nlp, text)), [(e.text, e.label_) for e in nlp(text).ents]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["xyz", "rofl", "germany work visa", "canada express entry points", "why?", "start over", "", "!!!"],
+)
+def test_words_beside_or_instead_of_a_value_make_a_message_more_than_an_answer(nlp, text):
+    assert not is_bare_answer(text, entities_of(nlp, text))
+
+
+def entities_of(nlp, text):
+    return [{"entity": e.label_, "start": e.start_char, "end": e.end_char} for e in nlp(text).ents]
