@@ -179,7 +179,10 @@ def prepare_database() -> None:
     for command in (["migrate"], ["purge"]):
         result = subprocess.run([sys.executable, "-m", "bot.storage", *command], cwd=ROOT, env=quiet_env())
         if result.returncode != 0:
-            fail(f"database {command[0]}", f"bot.storage {command[0]} failed: is DATABASE_URL right?")
+            fail(
+                f"database {command[0]}",
+                f"bot.storage {command[0]} failed (its reason is above); is DATABASE_URL right?",
+            )
 
 
 def rasa_api_arguments(env: Mapping[str, str]) -> list[str]:
