@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -15,21 +14,9 @@ from actions.privacy import storage
 from bot.conversation.interview import profile, profile_data
 from bot.conversation.presenting import format_date, render_assessment, say
 from bot.engine import assess
-from bot.storage import load_assessment, normalise_reference_code, save_assessment
+from bot.storage import load_assessment, reference_code_in, save_assessment
 
 logger = logging.getLogger(__name__)
-
-
-def code_in(text: str) -> str | None:
-    """A reference code in a message, as people retype it: any case, whole or in up to three pieces
-    ("7KQ2M X8PZ4", "7kq-2mx-8pz4")."""
-    tokens = re.findall(r"[A-Za-z0-9-]+", text)
-    for pieces in (1, 2, 3):
-        for start in range(len(tokens) - pieces + 1):
-            code = normalise_reference_code("".join(tokens[start : start + pieces]))
-            if code:
-                return code
-    return None
 
 
 class ActionSaveResult(Action):
@@ -39,8 +26,8 @@ class ActionSaveResult(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        code = code_in(tracker.latest_message.get("text") or "")
-        if code and any(c.isdigit() for c in code):
+        code = reference_code_in(tracker.latest_message.get("text") or "", with_a_digit=True)
+        if code:
             # Someone who sends a code is opening a result: a code exists only once saved. (The classifier
             # can take "open result 7KQ2MX8PZ4" for saving; words alone rarely make a code with a digit.)
             return open_result(dispatcher, code)
@@ -63,7 +50,7 @@ class ActionOpenResult(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        return open_result(dispatcher, code_in(tracker.latest_message.get("text") or ""))
+        return open_result(dispatcher, reference_code_in(tracker.latest_message.get("text") or ""))
 
 
 def open_result(dispatcher: CollectingDispatcher, code: str | None) -> list[dict[str, Any]]:

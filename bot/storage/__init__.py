@@ -13,7 +13,13 @@ Typical use::
     purge(engine)                      # HKTA_RETENTION_DAYS, default 90
 """
 
-from bot.storage.codes import CODE_ALPHABET, CODE_LENGTH, new_reference_code, normalise_reference_code
+from bot.storage.codes import (
+    CODE_ALPHABET,
+    CODE_LENGTH,
+    new_reference_code,
+    normalise_reference_code,
+    reference_code_in,
+)
 from bot.storage.engine import database_url_from_env, storage_engine
 from bot.storage.erasure import ERASE_REQUESTED_SLOT, ErasureReport, erase_conversation
 from bot.storage.identity import hash_sender_id, load_id_secret, pseudonymous_sender_id
@@ -40,6 +46,7 @@ __all__ = [
     "pseudonymous_sender_id",
     "purge",
     "record_consent",
+    "reference_code_in",
     "retention_days_from_env",
     "save_assessment",
     "storage_engine",

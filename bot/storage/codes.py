@@ -30,3 +30,17 @@ def normalise_reference_code(typed: str) -> str | None:
         return None
     candidate = _SEPARATORS.sub("", typed).upper()
     return candidate if CODE_PATTERN.match(candidate) else None
+
+
+def reference_code_in(text: str, pieces: int = 3, with_a_digit: bool = False) -> str | None:
+    """A reference code in a message, as people retype it: any case, whole or (``pieces`` > 1) split in up
+    to that many pieces ("7KQ2M X8PZ4", "7kq-2mx-8pz4"). ``with_a_digit``: only a code with a digit, where
+    the words alone must show it is one (ten letters of the alphabet can be an ordinary word; about one
+    code in twenty has no digit)."""
+    tokens = re.findall(r"[A-Za-z0-9-]+", text or "")
+    for count in range(1, pieces + 1):
+        for start in range(len(tokens) - count + 1):
+            code = normalise_reference_code("".join(tokens[start : start + count]))
+            if code and (not with_a_digit or any(character.isdigit() for character in code)):
+                return code
+    return None
