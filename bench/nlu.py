@@ -3,7 +3,7 @@
     .venv/bin/python bench/nlu.py                 # 3 folds, results in results/nlu_cv
     .venv/bin/python bench/nlu.py --folds 5 --out /tmp/nlu_cv --config /tmp/config.yml
     .venv/bin/python bench/nlu.py --summary-only  # re-print the summary of an earlier run
-    .venv/bin/python bench/nlu.py --holdout-only  # only the held-out figure (below), ~2 min
+    .venv/bin/python bench/nlu.py --holdout-only  # only the held-out figure (below), one training
 
 Run from anywhere; it works in the repository root. It first builds the project's spaCy pipeline into
 build/spacy_pipeline (`python -m bot.nlp.build build/spacy_pipeline`, a few seconds; skip with
@@ -13,8 +13,8 @@ build/spacy_pipeline (`python -m bot.nlp.build build/spacy_pipeline`, a few seco
 
 and prints: intent accuracy, macro F1, entity F1 per label and overall (micro), and the intent pairs
 confused most often. Exit status 1 if intent accuracy < 0.95 or entity micro F1 < 0.90 (the targets of
-issue 4), 2 if Rasa itself failed; the figures are printed either way. 3 folds take about 3-4 minutes on
-two cores.
+issue 4), 2 if Rasa itself failed; the figures are printed either way. 3 folds took 3-4 minutes on two
+cores on a quiet machine, and 23 minutes on a slow day (2026-12-01).
 
 Entities come only from the rule-based spaCy pipeline (SpacyEntityExtractor; DIET has
 entity_recognition: false). Stock `rasa test nlu` drops the entities of "pretrained" extractors
