@@ -94,22 +94,17 @@ class InterviewFormValidation(FormValidationAction):
         asked_group = tracker.get_slot(ASKED_GROUP_SLOT)
         in_group = asked is not None and bool(asked_group) and asked.field in asked_group["members"]
         intent, message = latest_intent(tracker), tracker.latest_message.get("text") or ""
-        if asked is not None and intent not in ANSWER_INTENTS:
-            # Another intent is an interruption for the rules, unless the message is nothing but an answer
-            # to this question ("Germany", "28"): then the classifier's intent cannot be what was meant.
-            if (
-                in_group
-                or intent in NEVER_READ_AS_ANSWERS
-                or not is_bare_answer(message, latest_entities(tracker))
-            ):
-                return []
-            understood = understand(message, latest_entities(tracker), asked, "inform", as_of())
-            if asked.slot not in understood.answers or understood.answers[asked.slot] == SKIPPED:
-                return []
-            intent = "inform"
+        entities = latest_entities(tracker)
+        # Another intent is an interruption for the rules, unless the message is nothing but an answer to
+        # this question ("Germany", "28"): then the classifier's intent cannot be what was meant.
+        bare = asked is not None and intent not in ANSWER_INTENTS
+        if bare and (in_group or intent in NEVER_READ_AS_ANSWERS or not is_bare_answer(message, entities)):
+            return []
         if in_group:
             return self.group_answer_events(dispatcher, tracker, asked, asked_group)
-        understood = understand(message, latest_entities(tracker), asked, intent, as_of())
+        understood = understand(message, entities, asked, "inform" if bare else intent, as_of())
+        if bare and understood.answers.get(asked.slot, SKIPPED) == SKIPPED:
+            return []
         events: list[EventType] = [SlotSet(slot, value) for slot, value in understood.answers.items()]
         volunteered = {
             slot: v for slot, v in understood.answers.items() if asked is None or slot != asked.slot

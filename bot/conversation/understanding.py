@@ -355,42 +355,11 @@ def _read_whole_answer(
 
 
 # Words that may stand around a bare value ("about 10 years", "i'm from Germany", "only high school").
-_AROUND_A_VALUE = frozenset(
-    [
-        "about",
-        "around",
-        "approx",
-        "approximately",
-        "roughly",
-        "maybe",
-        "probably",
-        "just",
-        "only",
-        "almost",
-        "nearly",
-        "over",
-        "under",
-        "i",
-        "i'm",
-        "im",
-        "am",
-        "my",
-        "is",
-        "it's",
-        "its",
-        "from",
-        "in",
-        "at",
-        "a",
-        "an",
-        "the",
-        "ok",
-        "okay",
-        "um",
-        "uh",
-        "hmm",
-    ]
-)
+_AROUND_A_VALUE = frozenset({
+    "about", "around", "approx", "approximately", "roughly", "maybe", "probably", "just", "only", "almost",
+    "nearly", "over", "under", "i", "i'm", "im", "am", "my", "is", "it's", "its", "from", "in", "at", "a",
+    "an", "the", "ok", "okay", "um", "uh", "hmm",
+})  # fmt: skip
 _NUMBER = re.compile(r"^[~≈]?\d+(?:[.,]\d+)*\+?$")
 
 
