@@ -11,10 +11,12 @@ build/spacy_pipeline (`python -m bot.nlp.build build/spacy_pipeline`, a few seco
 
     rasa test nlu --cross-validation --folds N --config CONFIG --nlu data/nlu --domain domain.yml --out OUT
 
-and prints: intent accuracy, macro F1, entity F1 per label and overall (micro), and the intent pairs
-confused most often. Exit status 1 if intent accuracy < 0.95 or entity micro F1 < 0.90 (the targets of
-issue 4), 2 if Rasa itself failed; the figures are printed either way. 3 folds took 3-4 minutes on two
-cores on a quiet machine, and 23 minutes on a slow day (2026-12-01).
+and prints: intent accuracy, macro F1, how many messages the FallbackClassifier would have sent to
+"please rephrase" (and whether their intent was right), entity F1 per label and overall (micro), and the
+intent pairs confused most often. Exit status 1 if intent accuracy < 0.95 or entity micro F1 < 0.90
+(the targets of issue 4), 2 if Rasa itself failed; the figures are printed either way. The folds are
+shuffled with a fixed seed, so two configs are scored on the same split. 3 folds take about 2 minutes
+on two cores with the linear intent classifier (DIET took 20 minutes; docs/decisions/0203).
 
 Entities come only from the rule-based spaCy pipeline (SpacyEntityExtractor; DIET has
 entity_recognition: false). Stock `rasa test nlu` drops the entities of "pretrained" extractors
@@ -48,6 +50,9 @@ ENTITY_F1_TARGET = 0.90
 ENTITY_EXTRACTOR = "SpacyEntityExtractor"
 
 ENTITY_INTENTS_VARIABLE = "HKTA_BENCH_ENTITY_INTENTS"
+FOLD_SEED = 2026
+FALLBACKS_VARIABLE = "HKTA_BENCH_FALLBACKS"
+FALLBACKS_FILE = "fallbacks.jsonl"
 
 
 def run_rasa_cli(rasa_arguments: list[str]) -> None:
@@ -76,8 +81,59 @@ def run_rasa_cli(rasa_arguments: list[str]) -> None:
         return intent_results, response_results, entity_results
 
     rasa_test.get_eval_data = get_eval_data
+    rasa_test.generate_folds = generate_seeded_folds
+    record_fallbacks(os.environ.get(FALLBACKS_VARIABLE))
     sys.argv = ["rasa", *rasa_arguments]
     rasa_main()
+
+
+def record_fallbacks(path: str | None) -> None:
+    """Write each message the FallbackClassifier caught to `path`, one JSON line each.
+
+    Rasa scores the classifier's intent underneath a fallback ("undo_fallback_prediction"), so its
+    accuracy says nothing about how often a user would be asked to rephrase. The summary reports that
+    from this file: how many right answers a fallback would have thrown away, and how many wrong ones it
+    would have caught.
+    """
+    if not path:
+        return
+    from rasa.nlu.classifiers import fallback_classifier
+
+    undo = fallback_classifier.undo_fallback_prediction
+
+    def undo_and_record(prediction):
+        reverted = undo(prediction)
+        line = {"text": prediction.get("text"), "intent": reverted.get("intent", {}).get("name")}
+        with open(path, "a", encoding="utf-8") as handle:
+            handle.write(json.dumps(line) + "\n")
+        return reverted
+
+    fallback_classifier.undo_fallback_prediction = undo_and_record
+
+
+def generate_seeded_folds(n, training_data):
+    """Rasa's generate_folds with a fixed shuffle, so two runs (two configs) score the same folds.
+
+    Rasa shuffles with an unseeded StratifiedKFold: every run drew other folds, and a difference of
+    a point between two configs was partly a difference between two splits.
+    """
+    from rasa.shared.nlu.training_data.training_data import TrainingData
+    from sklearn.model_selection import StratifiedKFold
+
+    examples = training_data.intent_examples
+    labels = [example.get_full_intent() for example in examples]
+    shared = {
+        "entity_synonyms": training_data.entity_synonyms,
+        "regex_features": training_data.regex_features,
+        "lookup_tables": training_data.lookup_tables,
+        "responses": training_data.responses,
+    }
+    splitter = StratifiedKFold(n_splits=n, shuffle=True, random_state=FOLD_SEED)
+    for train_index, test_index in splitter.split(examples, labels):
+        yield (
+            TrainingData(training_examples=[examples[i] for i in train_index], **shared),
+            TrainingData(training_examples=[examples[i] for i in test_index], **shared),
+        )
 
 
 def _environment() -> dict[str, str]:
@@ -107,11 +163,16 @@ def run_cross_validation(folds: int, config: Path, nlu: Path, domain: Path, out:
     command = rasa_command(
         "test", "nlu", "--cross-validation", "--folds", str(folds),
         "--config", str(config), "--nlu", str(nlu), "--domain", str(domain), "--out", str(out),
-        "--no-plot",
+        "--no-plot", "--successes",
     )  # fmt: skip
     log = out / "rasa.log"
     with log.open("w", encoding="utf-8") as handle:
-        env = {**_environment(), ENTITY_INTENTS_VARIABLE: ",".join(scored_intents)}
+        (out / FALLBACKS_FILE).unlink(missing_ok=True)
+        env = {
+            **_environment(),
+            ENTITY_INTENTS_VARIABLE: ",".join(scored_intents),
+            FALLBACKS_VARIABLE: str(out / FALLBACKS_FILE),
+        }
         completed = subprocess.run(command, cwd=ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT)
     if completed.returncode != 0:
         print(f"rasa test nlu failed (exit {completed.returncode}); last lines of {log}:", file=sys.stderr)
@@ -128,14 +189,16 @@ def run_holdout(config: Path, nlu: Path, holdout: Path, out: Path) -> int:
     )  # fmt: skip
     test = rasa_command(
         "test", "nlu", "--model", str(models / "all_data.tar.gz"), "--nlu", str(holdout),
-        "--out", str(out / "holdout"), "--no-plot",
+        "--out", str(out / "holdout"), "--no-plot", "--successes",
     )  # fmt: skip
     (out / "holdout").mkdir(parents=True, exist_ok=True)
     (out / "holdout" / "intent_report.json").unlink(missing_ok=True)
+    (out / "holdout" / FALLBACKS_FILE).unlink(missing_ok=True)
+    env = {**_environment(), FALLBACKS_VARIABLE: str(out / "holdout" / FALLBACKS_FILE)}
     log = out / "holdout.log"
     with log.open("w", encoding="utf-8") as handle:
         for command in (train, test):
-            completed = subprocess.run(command, cwd=ROOT, env=_environment(), stdout=handle, stderr=handle)
+            completed = subprocess.run(command, cwd=ROOT, env=env, stdout=handle, stderr=handle)
             if completed.returncode != 0:
                 print(f"held-out scoring failed (exit {completed.returncode}); see {log}", file=sys.stderr)
                 return completed.returncode
@@ -151,6 +214,7 @@ def summarise_holdout(out: Path, holdout: Path) -> None:
     print(f"\nHeld out ({name}; the model trained on all the training data)")
     print(f"  intent accuracy   {_fmt(accuracy)}   (not a target: messages the data never anticipated)")
     print(f"  intent macro F1   {_fmt(macro_f1)}")
+    print_fallbacks(out / "holdout")
     for count, true, predicted in pairs[:8]:
         print(f"    {true} -> {predicted}: {count}")
 
@@ -179,6 +243,32 @@ def intent_figures(out: Path) -> tuple[float | None, float | None, list[tuple[in
     if accuracy is None and "micro avg" in report:  # sklearn omits "accuracy" when labels are partial
         accuracy = report["micro avg"]["f1-score"]
     return accuracy, report.get("macro avg", {}).get("f1-score"), pairs, per_intent
+
+
+def fallback_figures(out: Path) -> tuple[int, int, int, int] | None:
+    """(messages, wrong intents, right ones that fell back, wrong ones that fell back); None if unrecorded."""
+    path, report = out / FALLBACKS_FILE, _load(out / "intent_report.json")
+    if not path.exists() or not isinstance(report, dict):
+        return None
+    messages = int((report.get("weighted avg") or {}).get("support", 0))
+    errors = {(e["text"], e["intent_prediction"]["name"]) for e in _load(out / "intent_errors.json") or []}
+    lines = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    wrong = sum((line["text"], line["intent"]) in errors for line in lines)
+    return messages, len(errors), len(lines) - wrong, wrong
+
+
+def print_fallbacks(out: Path) -> None:
+    """What the user would get: an action on the right intent, on a wrong one, or "please rephrase"."""
+    figures = fallback_figures(out)
+    if figures is None or not figures[0]:
+        return
+    messages, errors, right, wrong = figures
+    print(
+        f"  fell back ('please rephrase')  {right + wrong} of {messages} ({(right + wrong) / messages:.1%}): "
+        f"{right} whose intent was right, {wrong} wrong (accuracy counts the intent underneath)"
+    )
+    acted_right, acted_wrong = (messages - errors - right) / messages, (errors - wrong) / messages
+    print(f"  so the bot acts on   the right intent {acted_right:.3f}, a wrong one {acted_wrong:.3f}")
 
 
 def entity_figures(out: Path) -> dict[str, dict] | None:
@@ -220,6 +310,7 @@ def summarise(out: Path, nlu: Path, folds: int | None, seconds: float | None) ->
     print(f"\nNLU cross-validation ({folds or '?'} folds{timing}); reports in {out}")
     print(f"  intent accuracy   {_fmt(accuracy)}   (target >= {INTENT_ACCURACY_TARGET})")
     print(f"  intent macro F1   {_fmt(macro_f1)}")
+    print_fallbacks(out)
     weakest = sorted(per_intent.items(), key=lambda item: item[1].get("f1-score", 1.0))[:5]
     if weakest:
         print("  weakest intents   " + ", ".join(f"{name} {s['f1-score']:.2f}" for name, s in weakest))

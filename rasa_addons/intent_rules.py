@@ -1,14 +1,15 @@
-"""Two messages whose intent is certain from their form, whatever DIET says (docs/decisions/0202).
+"""Two messages whose intent is certain from their form, whatever the classifier says (decision 0202).
 
 - A reference code with a digit ("K7M2N9P4QR", "get back my result e7f8g9h2j3") is someone opening a
-  saved result: a code exists only once a result is saved, so nobody sends one to save. DIET learns
-  codes as random letter fragments and gave them to save_result or inform.
+  saved result: a code exists only once a result is saved, so nobody sends one to save. A classifier
+  of word and letter counts sees a code as random letter fragments (DIET gave them to save_result or
+  inform).
 - A message of nothing but values ("Germany", "28", "about 10 years", "HK$2.5m";
-  `bot.conversation.understanding.is_bare_answer`) is an answer (inform). DIET, with word and letter
-  counts only, could not tell "Germany" from "xyz".
+  `bot.conversation.understanding.is_bare_answer`) is an answer (inform). Word and letter counts alone
+  cannot tell "Germany" from "xyz".
 
-Every other message keeps DIET's intent. The rule's intent goes first in the ranking with confidence 1,
-and runs before the FallbackClassifier, which then has nothing to fall back from.
+Every other message keeps the classifier's intent. The rule's intent goes first in the ranking with
+confidence 1, and runs before the FallbackClassifier, which then has nothing to fall back from.
 """
 
 from __future__ import annotations

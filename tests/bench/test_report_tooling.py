@@ -175,3 +175,42 @@ def test_a_partial_run_reports_only_its_stages(tmp_path):
         in run_all.write_report(results, tmp_path, True).read_text()
     )
     assert [p.name for p in tmp_path.glob("*.png")] == []
+
+
+def test_the_nlu_bench_counts_fallbacks_apart_from_the_intent_underneath(tmp_path, capsys):
+    """Rasa scores the intent under a fallback; the bench says which fallbacks lost a right answer."""
+    import json
+
+    from bench import nlu
+
+    (tmp_path / "intent_report.json").write_text(json.dumps({"weighted avg": {"support": 10}}))
+    errors = [
+        {"text": "germany work visa", "intent": "out_of_scope", "intent_prediction": {"name": "inform"}},
+        {"text": "hiya", "intent": "greet", "intent_prediction": {"name": "out_of_scope"}},
+    ]
+    (tmp_path / "intent_errors.json").write_text(json.dumps(errors))
+    fallbacks = [{"text": "hiya", "intent": "out_of_scope"}, {"text": "no, maybe later", "intent": "deny"}]
+    (tmp_path / nlu.FALLBACKS_FILE).write_text("".join(json.dumps(line) + "\n" for line in fallbacks))
+
+    # 10 messages, 2 of them wrong; 1 right and 1 wrong fell back
+    assert nlu.fallback_figures(tmp_path) == (10, 2, 1, 1)
+    nlu.print_fallbacks(tmp_path)
+    printed = capsys.readouterr().out
+    assert "2 of 10 (20.0%): 1 whose intent was right, 1 wrong" in printed
+    assert "the right intent 0.700, a wrong one 0.100" in printed
+
+
+def test_the_nlu_bench_scores_every_config_on_the_same_folds():
+    from rasa.shared.nlu.training_data.message import Message
+    from rasa.shared.nlu.training_data.training_data import TrainingData
+
+    from bench import nlu
+
+    examples = [Message(data={"text": f"m{i}", "intent": "a" if i % 2 else "b"}) for i in range(12)]
+    data = TrainingData(training_examples=examples)
+
+    def split():
+        folds = nlu.generate_seeded_folds(3, data)
+        return [[message.get("text") for message in test.training_examples] for _, test in folds]
+
+    assert split() == split()

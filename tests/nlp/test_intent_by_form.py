@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture(scope="module")
 def classify(nlp):
-    """text, DIET's intent -> the intent and ranking after IntentByForm, with the pipeline's entities."""
+    """text, the classifier's intent -> intent, ranking after IntentByForm, with the pipeline's entities."""
     from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
     from rasa.shared.nlu.training_data.message import Message
 
@@ -20,15 +20,15 @@ def classify(nlp):
 
     component = IntentByForm()
 
-    def run(text: str, diet_intent: str = "out_of_scope"):
+    def run(text: str, classifier_intent: str = "out_of_scope"):
         entities = [{"entity": e.label_, "start": e.start_char, "end": e.end_char} for e in nlp(text).ents]
-        diet = {"name": diet_intent, "confidence": 0.6}
+        classified = {"name": classifier_intent, "confidence": 0.6}
         message = Message(
             data={
                 TEXT: text,
                 ENTITIES: entities,
-                INTENT: diet,
-                INTENT_RANKING_KEY: [diet, {"name": "inform", "confidence": 0.3}],
+                INTENT: classified,
+                INTENT_RANKING_KEY: [classified, {"name": "inform", "confidence": 0.3}],
             }
         )
         component.process([message])
@@ -39,7 +39,7 @@ def classify(nlp):
 
 @pytest.mark.parametrize("text", ["K7M2N9P4QR", "get back my result e7f8g9h2j3", "here: 5gt8h-j2kpq"])
 def test_a_reference_code_opens_a_saved_result(classify, text):
-    intent, ranking = classify(text, diet_intent="save_result")
+    intent, ranking = classify(text, classifier_intent="save_result")
     assert intent == {"name": "open_result", "confidence": 1.0}
     assert ranking[0] == intent and [r["name"] for r in ranking].count("open_result") == 1
 
@@ -48,11 +48,11 @@ def test_a_reference_code_opens_a_saved_result(classify, text):
 def test_a_message_of_nothing_but_values_is_an_answer(classify, text):
     intent, ranking = classify(text)
     assert intent["name"] == "inform" and intent["confidence"] == 1.0
-    assert [r["name"] for r in ranking] == ["inform", "out_of_scope"]  # DIET's own guesses follow
+    assert [r["name"] for r in ranking] == ["inform", "out_of_scope"]  # the classifier's own guesses follow
 
 
 @pytest.mark.parametrize(
-    ("text", "diet_intent"),
+    ("text", "classifier_intent"),
     [
         ("xyz", "out_of_scope"),
         ("germany work visa", "out_of_scope"),
@@ -61,12 +61,13 @@ def test_a_message_of_nothing_but_values_is_an_answer(classify, text):
         ("not 30, i'm 31", "correct_answer"),
     ],
 )
-def test_anything_else_keeps_the_classifiers_intent(classify, text, diet_intent):
-    intent, _ = classify(text, diet_intent)
-    assert intent == {"name": diet_intent, "confidence": 0.6}
+def test_anything_else_keeps_the_classifiers_intent(classify, text, classifier_intent):
+    intent, _ = classify(text, classifier_intent)
+    assert intent == {"name": classifier_intent, "confidence": 0.6}
 
 
-def test_the_rules_run_after_diet_and_before_the_fallback():
+def test_the_rules_run_after_the_classifier_and_before_the_fallback():
     pipeline = yaml.safe_load((ROOT / "config.yml").read_text())["pipeline"]
     names = [component["name"].rsplit(".", 1)[-1] for component in pipeline]
-    assert names.index("DIETClassifier") < names.index("IntentByForm") < names.index("FallbackClassifier")
+    order = [names.index(name) for name in ("LinearIntentClassifier", "IntentByForm", "FallbackClassifier")]
+    assert order == sorted(order)
