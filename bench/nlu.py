@@ -257,18 +257,30 @@ def fallback_figures(out: Path) -> tuple[int, int, int, int] | None:
     return messages, len(errors), len(lines) - wrong, wrong
 
 
-def print_fallbacks(out: Path) -> None:
-    """What the user would get: an action on the right intent, on a wrong one, or "please rephrase"."""
+def outcome_shares(out: Path) -> dict[str, float] | None:
+    """What the user gets, as shares of all messages: an action on the right intent, on a wrong one,
+    or "please rephrase". None when the fallbacks were not recorded."""
     figures = fallback_figures(out)
     if figures is None or not figures[0]:
-        return
+        return None
     messages, errors, right, wrong = figures
+    return {
+        "right": (messages - errors - right) / messages,
+        "wrong": (errors - wrong) / messages,
+        "rephrase": (right + wrong) / messages,
+    }
+
+
+def print_fallbacks(out: Path) -> None:
+    figures, shares = fallback_figures(out), outcome_shares(out)
+    if figures is None or shares is None:
+        return
+    messages, _, right, wrong = figures
     print(
-        f"  fell back ('please rephrase')  {right + wrong} of {messages} ({(right + wrong) / messages:.1%}): "
+        f"  fell back ('please rephrase')  {right + wrong} of {messages} ({shares['rephrase']:.1%}): "
         f"{right} whose intent was right, {wrong} wrong (accuracy counts the intent underneath)"
     )
-    acted_right, acted_wrong = (messages - errors - right) / messages, (errors - wrong) / messages
-    print(f"  so the bot acts on   the right intent {acted_right:.3f}, a wrong one {acted_wrong:.3f}")
+    print(f"  so the bot acts on   the right intent {shares['right']:.3f}, a wrong one {shares['wrong']:.3f}")
 
 
 def entity_figures(out: Path) -> dict[str, dict] | None:

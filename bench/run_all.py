@@ -300,12 +300,14 @@ def stage_nlu(args: argparse.Namespace) -> dict:
             if k not in ("micro avg", "macro avg", "weighted avg", "accuracy")
         },
         "most_confused": [{"true": t, "predicted": p, "count": c} for c, t, p in pairs[:8]],
+        "outcomes": nlu_bench.outcome_shares(out),
         "holdout": None
         if held_accuracy is None
         else {
             "intent_accuracy": held_accuracy,
             "intent_macro_f1": held_macro_f1,
             "examples": sum(int(v.get("support", 0)) for v in held_intents.values()),
+            "outcomes": nlu_bench.outcome_shares(out / "holdout"),
             "most_confused": [{"true": t, "predicted": p, "count": c} for c, t, p in held_pairs[:8]],
         },
         "confusion": {"labels": labels, "matrix": matrix},
@@ -613,12 +615,25 @@ def _nlu_section(results: dict, pictures: dict) -> list[str]:
         f"macro F1 {fmt(nlu['intent_macro_f1'], 3)}; entity F1 **{fmt(nlu['entity_micro_f1'], 3)}** "
         f"(micro, token level; target >= {nlu['targets']['entity_f1']}).",
         "",
+        *_outcome_lines(nlu.get("outcomes"), "In cross-validation"),
         markdown_table(["true intent", "predicted", "count"], rows) if rows else "No intent was confused.",
         "",
         *_holdout_lines(nlu.get("holdout")),
+        *_outcome_lines((nlu.get("holdout") or {}).get("outcomes"), "On the held-out messages"),
         markdown_table(["entity", "F1"], entity_rows) if entity_rows else "",
         "",
         *_picture(pictures, "confusion", "intent confusion matrix"),
+    ]
+
+
+def _outcome_lines(shares: dict | None, where: str) -> list[str]:
+    """Accuracy scores the intent under a fallback; this says what the user would actually get."""
+    if not shares:
+        return []
+    return [
+        f"{where} the bot acts on the right intent for {shares['right']:.1%} of messages, on a wrong one "
+        f"for {shares['wrong']:.1%}, and asks to rephrase {shares['rephrase']:.1%} (the FallbackClassifier).",
+        "",
     ]
 
 

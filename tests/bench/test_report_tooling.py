@@ -115,11 +115,13 @@ def synthetic_results() -> dict:
             "entity_micro_f1": 0.95,
             "entity_f1_by_label": {"age": 1.0},
             "most_confused": [{"true": "a", "predicted": "b", "count": 1}],
+            "outcomes": {"right": 0.93, "wrong": 0.03, "rephrase": 0.04},
             "holdout": {
                 "intent_accuracy": 0.912,
                 "intent_macro_f1": 0.9,
                 "examples": 180,
                 "most_confused": [{"true": "a", "predicted": "b", "count": 2}],
+                "outcomes": {"right": 0.9, "wrong": 0.01, "rephrase": 0.09},
             },
             "confusion": {"labels": ["a", "b"], "matrix": [[3, 1], [0, 4]]},
             "targets": {"intent_accuracy": 0.95, "entity_f1": 0.9},
@@ -159,6 +161,8 @@ def test_the_report_says_each_target_and_draws_each_picture(tmp_path):
     assert "| p95 per turn, 10 concurrent | 600 ms | 200 ms | 3.00x | ratio <= 1.5 | NOT met |" in report
     assert "Held out (bench/nlu_holdout.yml, 180 messages" in report
     assert "intent accuracy **0.912**" in report and "a -> b (2)" in report
+    assert "In cross-validation the bot acts on the right intent for 93.0% of messages, on a wrong" in report
+    assert "held-out messages the bot acts on the right intent for 90.0%" in report
     for picture in ("latency", "growth", "memory", "confusion", "effort"):
         assert (tmp_path / f"{picture}.png").stat().st_size > 1000
         assert f"]({picture}.png)" in report
