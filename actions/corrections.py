@@ -49,6 +49,8 @@ class ActionCorrectAnswer(Action):
                     dispatcher.utter_message(text=note)
                 return [SlotSet(slot, value) for slot, value in understood.answers.items()]
         question = question_for_field(named_by_button) if named_by_button else field_named_in(text)
+        if question is None and tracker.active_loop_name and tracker.get_slot("requested_slot"):
+            return []  # nothing named to change, at a question: the form reads it as the answer
         if question is None:
             show = {"title": say("answers", "show_button"), "payload": "/show_answers"}
             dispatcher.utter_message(text=say("answers", "which"), buttons=[show])

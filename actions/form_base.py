@@ -36,6 +36,7 @@ from bot.conversation.presenting import describe_changes, say, texts
 from bot.conversation.understanding import (
     Understood,
     is_bare_answer,
+    names_a_correction,
     understand,
     understand_together,
     yes_or_no,
@@ -95,13 +96,15 @@ class InterviewFormValidation(FormValidationAction):
         in_group = asked is not None and bool(asked_group) and asked.field in asked_group["members"]
         intent, message = latest_intent(tracker), tracker.latest_message.get("text") or ""
         entities = latest_entities(tracker)
+        if intent == "correct_answer" and asked and not names_a_correction(message, entities, as_of()):
+            intent = "inform"  # a "correction" naming nothing to change answers the question asked
         # Another intent is an interruption for the rules, unless the message is nothing but an answer to
         # this question ("Germany", "28"): then the classifier's intent cannot be what was meant.
         bare = asked is not None and intent not in ANSWER_INTENTS
         if bare and (in_group or intent in NEVER_READ_AS_ANSWERS or not is_bare_answer(message, entities)):
             return []
         if in_group:
-            return self.group_answer_events(dispatcher, tracker, asked, asked_group)
+            return self.group_answer_events(dispatcher, tracker, asked, asked_group, intent)
         understood = understand(message, entities, asked, "inform" if bare else intent, as_of())
         if bare and understood.answers.get(asked.slot, SKIPPED) == SKIPPED:
             return []
@@ -132,17 +135,21 @@ class InterviewFormValidation(FormValidationAction):
         return True  # nothing said before: the form's first turn
 
     def group_answer_events(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, asked: Question, asked_group: dict[str, Any]
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        asked: Question,
+        asked_group: dict[str, Any],
+        intent: str | None,
     ) -> list[EventType]:
         """The answer to a group question: all its members at once, or one by one after a "no"."""
         text = tracker.latest_message.get("text") or ""
-        intent = latest_intent(tracker)
         members = [question_for_field(m) for m in asked_group["members"]]
         done: list[EventType] = [SlotSet(ASKED_GROUP_SLOT, None), SlotSet(FAILURES_SLOT, {})]
         if intent == "skip":
             return [SlotSet(q.slot, SKIPPED) for q in members if q] + done
         if asked_group["kind"] == "together":
-            return self.together_answer_events(dispatcher, tracker, asked, members, done)
+            return self.together_answer_events(dispatcher, tracker, asked, members, done, intent)
         answer = yes_or_no(text, intent)
         values = groups.read(asked_group, text, answer is True, answer is False, as_of())
         if values is not None:
@@ -160,13 +167,12 @@ class InterviewFormValidation(FormValidationAction):
         asked: Question,
         members: list[Question],
         done: list[EventType],
+        intent: str | None,
     ) -> list[EventType]:
         """A reply to questions asked together: each answer it gives, said back so a misreading shows at
         once; a question it leaves out is asked on its own next."""
         text = tracker.latest_message.get("text") or ""
-        understood = understand_together(
-            text, latest_entities(tracker), members, latest_intent(tracker), as_of()
-        )
+        understood = understand_together(text, latest_entities(tracker), members, intent, as_of())
         if not any(q.slot in understood.answers for q in members):
             return self.not_understood(dispatcher, tracker, asked.slot, "together")
         self.say_back(dispatcher, understood, with_answers=True)

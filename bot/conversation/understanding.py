@@ -609,6 +609,14 @@ def _as_country_if_meant(
     return entity
 
 
+def names_a_correction(text: str, entities: Iterable[Mapping[str, Any]], as_of: dt.date) -> bool:
+    """Whether a message read as a correction says what to change: a new value that is clear on its own
+    ("actually I'm 35") or the answer's name ("I was wrong about the degree"). One that does neither,
+    sent at a question ("Manchester, 2006, no"), is an answer to that question (decision 0005)."""
+    new_values = understand(text, entities, None, "correct_answer", as_of).answers
+    return bool(new_values) or field_named_in(text) is not None
+
+
 def field_named_in(text: str) -> Question | None:
     """The answer a user names when correcting it ("I was wrong about the degree"), by its aliases."""
     lowered = text.lower()

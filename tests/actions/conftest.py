@@ -19,6 +19,7 @@ def make_tracker(
     intent: str = "greet",
     entities: list[dict[str, Any]] | None = None,
     events: list[dict[str, Any]] | None = None,
+    active_loop: str | None = None,
 ) -> Tracker:
     """A tracker as the action server receives it, with only what the actions read."""
     return Tracker.from_dict(
@@ -33,7 +34,7 @@ def make_tracker(
             "events": events or [],
             "paused": False,
             "followup_action": None,
-            "active_loop": {},
+            "active_loop": {"name": active_loop} if active_loop else {},
             "latest_action_name": "action_listen",
         }
     )

@@ -125,10 +125,44 @@ def test_a_value_among_other_words_under_another_intent_is_left_to_the_rules(dis
     assert [e for e in run(ValidateProfileForm(), dispatcher, tracker) if e["name"] != "requested_slot"] == []
 
 
-@pytest.mark.parametrize("intent", ["correct_answer", "what_if"])
-def test_a_bare_value_meant_as_a_correction_or_what_if_is_not_taken_for_the_asked_answer(dispatcher, intent):
-    tracker = make_tracker({"requested_slot": "age", "nationality": "DE"}, text="35", intent=intent)
+def test_a_bare_value_meant_as_a_what_if_is_not_taken_for_the_asked_answer(dispatcher):
+    tracker = make_tracker({"requested_slot": "age", "nationality": "DE"}, text="35", intent="what_if")
     assert [e for e in run(ValidateProfileForm(), dispatcher, tracker) if e["name"] != "requested_slot"] == []
+
+
+def test_a_correction_that_says_what_to_change_is_left_to_the_correction(dispatcher):
+    text = "sorry, my income is 2m"
+    tracker = make_tracker(
+        {"requested_slot": "age", "nationality": "DE"}, text=text, intent="correct_answer",
+        entities=[entity("money", "2m", text)],
+    )  # fmt: skip
+    assert [e for e in run(ValidateProfileForm(), dispatcher, tracker) if e["name"] != "requested_slot"] == []
+
+
+def test_a_correction_that_names_nothing_to_change_answers_the_question_asked(dispatcher):
+    # The classifier reads "35" or "Manchester, 2006, no" as a correction; it changes nothing the bot
+    # can see, so it must answer the question, or the same reply would loop on "which answer?".
+    tracker = make_tracker({"requested_slot": "age", "nationality": "DE"}, text="35", intent="correct_answer")
+    assert slot_events(run(ValidateProfileForm(), dispatcher, tracker))["age"] == 35
+
+    bachelor = {
+        "name": "bachelor", "kind": "together",
+        "members": ["bachelor_institution", "bachelor_graduation_year", "bachelor_stem"],
+    }  # fmt: skip
+    text = "Manchester, 2006, no"
+    slots = {"requested_slot": "bachelor_institution", "nationality": "GB", "asked_group": bachelor}
+    tracker = make_tracker(slots, text=text, intent="correct_answer", entities=[entity("year", "2006", text)])
+    events = slot_events(run(ValidateProfileForm(), CollectingDispatcher(), tracker))
+    assert events["bachelor_graduation_year"] == 2006 and events["bachelor_stem"] is False
+    assert events["bachelor_institution"] and events["asked_group"] is None
+
+
+def test_a_correction_naming_nothing_at_a_question_leaves_it_to_the_form_in_silence(dispatcher):
+    tracker = make_tracker(
+        {"requested_slot": "age"}, text="35", intent="correct_answer", active_loop="profile_form"
+    )
+    assert run(ActionCorrectAnswer(), dispatcher, tracker) == []
+    assert dispatcher.messages == []
 
 
 def test_an_answer_clears_the_failure_count(dispatcher):
