@@ -101,26 +101,27 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
 
     # --- features -------------------------------------------------------------------------------
 
-    def _raw_features(self, messages: list[Message]) -> scipy.sparse.csr_matrix:
-        """One row per message: each featurizer's sentence features, then one column per entity label.
-
-        Also records the width of each block (featurizer), which `_weighted` scales separately.
-        """
+    def _blocks(self, message: Message) -> list[scipy.sparse.csr_matrix]:
+        """The message's features, a block per featurizer, then one column per entity label; [] if it has
+        no text features at all (an empty message)."""
+        blocks = [scipy.sparse.csr_matrix(features.features) for features in _sentence_features(message)]
         labels = self.config["entity_labels"]
-        rows, widths = [], None
+        if blocks and labels:
+            doc = message.get(SPACY_DOCS[TEXT])
+            found = {entity.label_ for entity in doc.ents} if doc is not None else set()
+            blocks.append(scipy.sparse.csr_matrix([[1.0 if label in found else 0.0 for label in labels]]))
+        return blocks
+
+    def _raw_features(self, messages: list[Message]) -> scipy.sparse.csr_matrix:
+        """One row per message; an empty message is a row of zeros (nothing to go on)."""
+        rows = []
         for message in messages:
-            blocks = [scipy.sparse.csr_matrix(features.features) for features in _sentence_features(message)]
-            if not blocks:  # no text at all (an empty message): nothing to go on
-                rows.append(scipy.sparse.csr_matrix((1, sum(self.block_widths))))
-                continue
-            if labels:
-                doc = message.get(SPACY_DOCS[TEXT])
-                found = {entity.label_ for entity in doc.ents} if doc is not None else set()
-                blocks.append(scipy.sparse.csr_matrix([[1.0 if label in found else 0.0 for label in labels]]))
-            widths = widths or [block.shape[1] for block in blocks]
-            rows.append(scipy.sparse.hstack(blocks))
-        if widths and not self.block_widths:
-            self.block_widths = widths
+            blocks = self._blocks(message)
+            rows.append(
+                scipy.sparse.hstack(blocks)
+                if blocks
+                else scipy.sparse.csr_matrix((1, sum(self.block_widths)))
+            )
         return scipy.sparse.vstack(rows).tocsr()
 
     def _weighted(self, raw: scipy.sparse.csr_matrix) -> scipy.sparse.csr_matrix:
@@ -145,6 +146,7 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
 
         examples = [e for e in training_data.intent_examples if e.get(INTENT) and e.get(TEXT)]
         if examples:
+            self.block_widths = [block.shape[1] for block in self._blocks(examples[0])]
             raw = self._raw_features(examples)
             documents = raw.shape[0]
             document_frequency = np.asarray((raw > 0).sum(axis=0)).ravel()
