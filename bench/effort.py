@@ -169,7 +169,7 @@ class InProcess:
 class OverRest:
     """The same conversation through a running assistant's REST webhook."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, local: InProcess | None = None) -> None:
         self.url = url.rstrip("/") + "/webhooks/rest/webhook"
         domain = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
         self.questions = {
@@ -182,7 +182,7 @@ class OverRest:
             text: [question_for_field(m).slot for m in members]
             for text, members in groups.together_wordings().items()
         }
-        self.local = InProcess()
+        self.local = local or InProcess()  # answers group questions as the in-process run does
 
     def post(self, sender: str, message: str) -> list[dict]:
         data = json.dumps({"sender": sender, "message": message}).encode()
@@ -253,7 +253,7 @@ def main() -> int:
     parser.add_argument("--rest", help="base URL of a running assistant, e.g. http://127.0.0.1:5005")
     args = parser.parse_args()
     local = InProcess()
-    rows = table(OverRest(args.rest) if args.rest else local, local)
+    rows = table(OverRest(args.rest, local) if args.rest else local, local)
     width = max(len(name) for name, _, _ in rows)
     print(f"{'persona':<{width}}  messages  form pages")
     for name, messages, pages in rows:
