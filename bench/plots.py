@@ -137,5 +137,5 @@ def effort(stage: dict):
     axes.set_xlabel("user messages (chat) or pages (one question per page)")
     axes.set_title("Effort to reach the full comparison")
     axes.grid(True, axis="x", alpha=0.3)
-    axes.legend()
+    axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.13), ncol=3, fontsize=8)  # below: no bar hidden
     return figure
