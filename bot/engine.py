@@ -294,12 +294,17 @@ def _cite(check: Check) -> str:
     return _cite_parts(check.text, check.status, check.rule, check.source.get("id") or "?")
 
 
+def _status_note(status: str) -> str:
+    """How sure a check's data is, in words ("" for official data)."""
+    return "" if status in ("CONFIRMED", "CONFIRMED_MIRROR") else phrase("status_notes", status)
+
+
 @lru_cache(maxsize=8192)
 def _cite_parts(body: str, status: str, rule: str, sid: str) -> str:
     """A reason with its citation: the text, a note for non-official data, then [rule; source id, date]."""
     date = source(sid).get("date", "")
-    note = "" if status in ("CONFIRMED", "CONFIRMED_MIRROR") else " " + phrase("status_notes", status)
-    return f"{body}{note} [{rule}; {sid}, {date}]"
+    note = _status_note(status)
+    return f"{body}{' ' + note if note else ''} [{rule}; {sid}, {date}]"
 
 
 def scheme_result(
@@ -341,6 +346,7 @@ def scheme_result(
                 "source_id": sid,
                 "source_url": url,
                 "data_status": c.status,
+                "status_note": _status_note(c.status),
                 "job_offer_condition": c.job,
             }
         )
@@ -874,7 +880,7 @@ def assess_techtas(p: Profile, as_of: dt.date) -> dict:
             met,
             text(key, years=years["bachelor"]),
             src,
-            "SECONDARY" if met else "CONFIRMED",
+            "INFERRED" if met else "CONFIRMED",  # "top 100 in STEM" from overall ranks: our reading
             tuple(missing),
         )
     )

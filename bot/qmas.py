@@ -7,7 +7,7 @@ import datetime as dt
 
 from bot import universities as unis
 from bot.profile import Profile
-from bot.ruleset import rules, select
+from bot.ruleset import rules, select, weakest
 from bot.texts import phrase, text
 
 
@@ -127,6 +127,7 @@ def checklist(p: Profile, as_of: dt.date, version: dict) -> dict:
     )
     # eligible-university master's or doctorate; the same in STEM
     c2, c3 = by_id["eligible_uni_postgraduate"], by_id["eligible_uni_postgraduate_stem"]
+    list_status = None  # how sure we are that the school is (or is not) on the list
     if p.degree_level is None:
         m2, k2, miss2 = None, "qmas_c2_level_unknown", ("degree_level",)
     elif p.degree_level not in c2["degree_levels"]:
@@ -140,9 +141,14 @@ def checklist(p: Profile, as_of: dt.date, version: dict) -> dict:
             {True: "qmas_c2_met", False: "qmas_c2_not_listed", None: "qmas_c2_unconfirmed"}[ls.on_list],
         )
         miss2 = ("postgraduate_institution",) if m2 is None else ()
-    crit.append(
-        _criterion(c2["n"], m2, k2, c2, miss2, query=p.postgraduate_institution, url=unis.official_list_url())
+        list_status = ls.status if ls.on_list is not None else None
+    row2 = _criterion(
+        c2["n"], m2, k2, c2, miss2, query=p.postgraduate_institution, url=unis.official_list_url()
     )
+    # The criterion is confirmed; whether this school is on the list may rest on less (a news report, or
+    # our reading of the list's definition): the weaker of the two is what the user is told.
+    row2["data_status"] = weakest(row2["data_status"], list_status)
+    crit.append(row2)
     m3 = t_and(m2, p.postgraduate_stem)
     if m2 is False:
         k3 = "qmas_c3_needs_c2"
@@ -151,7 +157,9 @@ def checklist(p: Profile, as_of: dt.date, version: dict) -> dict:
     miss3 = (
         () if m3 is not None else (miss2 + (("postgraduate_stem",) if p.postgraduate_stem is None else ()))
     )
-    crit.append(_criterion(c3["n"], m3, k3, c3, miss3))
+    row3 = _criterion(c3["n"], m3, k3, c3, miss3)
+    row3["data_status"] = weakest(row3["data_status"], list_status if m3 else None)
+    crit.append(row3)
     # two languages; English
     c4, c5 = by_id["two_languages"], by_id["english"]
     lang = p.languages

@@ -97,3 +97,14 @@ def rules_version() -> str:
 def source(source_id: str) -> dict:
     """Register entry (title, url, date, kind) for a source id such as ``S6``."""
     return rules()["sources"]["sources"].get(source_id, {})
+
+
+# Data statuses, surest first (hk-schemes.md §0.1; INFERRED is our own reading of a confirmed rule, such as a
+# university taken to be on the list because its rankings meet the list's definition).
+STATUS_ORDER = ("CONFIRMED", "CONFIRMED_MIRROR", "MONTH_ONLY", "INFERRED", "SECONDARY", "UNSURE")
+
+
+def weakest(*statuses: str | None) -> str:
+    """The least sure of the given data statuses: what a conclusion resting on all of them can claim."""
+    known = [s for s in statuses if s]
+    return max(known, key=STATUS_ORDER.index) if known else "CONFIRMED"

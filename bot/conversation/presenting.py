@@ -101,8 +101,10 @@ def status_line(scheme: Mapping[str, Any]) -> str:
     return f"{label['icon']} {label['words']}: {scheme['name']}"
 
 
-def _scheme_detail(scheme: Mapping[str, Any]) -> list[str]:
-    """The reasons that decided it: for a no, the rules not met; else the open questions or next step."""
+def _scheme_detail(scheme: Mapping[str, Any], said: set[str]) -> list[str]:
+    """The reasons that decided it: for a no, the rules not met; for an open one, the questions left;
+    for a yes (or a yes once there is a job offer), what we could not check and what rests on less than
+    an official page. ``said`` holds the lines earlier schemes gave, so a shared caveat comes once."""
     checks = scheme.get("checks", ())
     if scheme["status"] == "not_eligible":
         return [c["reason"] for c in checks if c.get("met") is False]
@@ -110,16 +112,26 @@ def _scheme_detail(scheme: Mapping[str, Any]) -> list[str]:
         labels = [q.label for f in scheme.get("missing", ()) if (q := question_for_field(f))]
         if labels:
             return [say("result", "missing_for_scheme", labels="; ".join(labels))]
-    return scheme.get("next_steps", [])[:1]
+        return scheme.get("next_steps", [])[:1]
+    lines = scheme.get("next_steps", [])[:1] if scheme["status"] == "needs_job_offer" else []
+    lines += [f"{c['reason']} {c['status_note']}" for c in checks if c.get("met") and c.get("status_note")]
+    if scheme["id"] != "qmas":  # QMAS's caveats come with its points
+        lines += scheme.get("caveats", [])
+    lines = [line for line in dict.fromkeys(lines) if line not in said]
+    said.update(lines)
+    return lines
 
 
 def render_assessment(assessment: Mapping[str, Any]) -> list[str]:
     """The result as a few chat messages: schemes best fit first, the QMAS points, close calls, sources."""
     ranked = sorted(assessment["schemes"], key=lambda s: -status_rank(s["status"]))
     overview = [say("result", "heading", date=format_date(assessment["as_of"]))]
+    said: set[str] = set()
     for scheme in ranked:
         overview.append(status_line(scheme))
-        overview += [f"   {line}" for line in _scheme_detail(scheme)]
+        overview += [f"   {line}" for line in _scheme_detail(scheme, said)]
+    if any(scheme["status"] == "eligible" for scheme in ranked):
+        overview.append(say("result", "eligible_means"))
     messages = ["\n".join(overview)]
 
     gpt = assessment.get("qmas", {}).get("general_points_test")
@@ -130,7 +142,7 @@ def render_assessment(assessment: Mapping[str, Any]) -> list[str]:
         points += [f"✔ {reason}" for reason in met]
         points += [f"? {reason}" for reason in unknown]
         qmas = next((s for s in assessment["schemes"] if s["id"] == "qmas"), {})
-        points += qmas.get("caveats", [])[:1]
+        points += qmas.get("caveats", [])
         messages.append("\n".join(points))
 
     near = assessment.get("near_misses") or []

@@ -13,7 +13,8 @@ import pytest
 from bot.ruleset import RULE_FILES, rules
 
 BOT = Path(__file__).resolve().parents[2] / "bot"
-STATUSES = {"CONFIRMED", "CONFIRMED_MIRROR", "SECONDARY", "UNSURE"}
+# INFERRED: our own reading of a confirmed rule (no source states the fact itself)
+STATUSES = {"CONFIRMED", "CONFIRMED_MIRROR", "SECONDARY", "UNSURE", "INFERRED"}
 NOT_MINE = {"normalise.py"}
 
 
@@ -115,3 +116,13 @@ def test_schemes_with_secondary_old_points_say_so():
     assert all(
         v["status"] == "SECONDARY" for v in rules()["qmas"]["general_points_test"] if v["type"] == "points"
     )
+
+
+def test_a_conclusion_is_only_as_sure_as_its_least_sure_part():
+    from bot.ruleset import STATUS_ORDER, weakest
+
+    assert weakest("CONFIRMED", None) == "CONFIRMED"
+    assert weakest("CONFIRMED", "INFERRED") == "INFERRED"
+    assert weakest("SECONDARY", "INFERRED", "CONFIRMED_MIRROR") == "SECONDARY"
+    assert weakest() == "CONFIRMED"
+    assert set(STATUSES) <= set(STATUS_ORDER)

@@ -74,3 +74,40 @@ def test_answers_summary_when_nothing_is_known_says_how_to_start():
     message, answered = answers_summary({})
     assert "check my eligibility" in message
     assert answered == []
+
+
+def test_a_scheme_you_can_apply_for_says_what_we_could_not_check():
+    """TTPS A counts pay and business profit only: a yes must say so, as the income asked for may include
+    investment returns. A caveat several schemes share (one TTPS stay per person) is said once."""
+    overview = result_for(
+        {"nationality": "GB", "age": 30, "annual_income_hkd": 3_000_000, "good_character": True}
+    )[0]
+    ttps_a = overview.split("✅ You can apply: Top Talent Pass Scheme (TTPS) Category A", 1)[1]
+    assert "Money from your own investments does not count." in ttps_a.split("\n✅")[0].split("\n❔")[0]
+    assert overview.count("Each person can get the first TTPS stay only once.") == 1
+    assert "Where it says ✅, you seem to meet every rule I can check." in overview
+
+
+HEIDELBERG = "Heidelberg University"
+
+
+def test_a_yes_that_rests_on_our_own_reading_says_so():
+    """Heidelberg is not named in any source we hold: we hold it eligible because it is top 100 in all
+    four rankings (the list's definition), and top 100 in STEM from its overall rank (TechTAS). Both are
+    our reading, and the user is told so, for TTPS B, TechTAS and QMAS's degree points alike."""
+    answers = {
+        "nationality": "US", "age": 40, "degree_level": "master", "bachelor_institution": HEIDELBERG,
+        "bachelor_graduation_year": 2010, "bachelor_stem": True, "postgraduate_institution": HEIDELBERG,
+        "postgraduate_stem": True, "hk_study": False, "work_experience_years": 10,
+        "work_experience_last_5_years": 5, "good_character": True, "job_offer_has_offer": True,
+        "job_offer_market_pay": True, "job_offer_degree_level": True, "job_offer_techtas_rd": True,
+    }  # fmt: skip
+    overview, points = result_for(answers)[:2]
+    note = "(We worked this out from the official rule. No official page says it in these words."
+    schemes = ("Top Talent Pass Scheme (TTPS) Category B", "Technology Talent Admission Scheme (TechTAS)")
+    for scheme in schemes:
+        detail = overview.split(f"You can apply: {scheme}\n", 1)[1].split("\n✅")[0]
+        assert note in detail, scheme
+    degree_points = [line for line in points.splitlines() if "master's or doctor's degree" in line]
+    assert len(degree_points) == 2 and all(note in line for line in degree_points)
+    assert "secondary source" not in overview  # no source says it: it is not a secondary source's word

@@ -155,6 +155,9 @@ def test_a_conversation_by_typing_and_clicking_reaches_the_assessment_card(page,
     qmas = card.locator(".hkta-scheme", has_text="Quality Migrant Admission Scheme")
     assert "You can apply" in qmas.locator(".hkta-status").inner_text()
     assert qmas.locator(".hkta-status-icon").get_attribute("aria-hidden") == "true"
+    # A yes says what the rules ask that no answer here settles.
+    assert "What we could not check" in qmas.inner_text()
+    assert "does not mean you will get a visa" in qmas.inner_text()
     assert card.locator(".hkta-status-not_eligible .hkta-status-words").first.inner_text() == "Not eligible"
     # Status words for every scheme, never colour alone.
     for status in card.locator(".hkta-status-words").all_inner_texts():

@@ -49,6 +49,7 @@
       pointsFail: "does not pass yet",
       reasons: "Why",
       missing: "What we still need to know",
+      caveats: "What we could not check",
       nextSteps: "Next steps",
       source: "Official page",
       sourceDated: "Official page (dated {date})",
@@ -91,6 +92,7 @@
       pointsFail: "未合格",
       reasons: "原因",
       missing: "尚需資料",
+      caveats: "未能核實的條件",
       nextSteps: "下一步",
       source: "官方網頁",
       sourceDated: "官方網頁（{date}）",
@@ -681,6 +683,9 @@
         ? scheme.missing_questions
         : scheme.missing || [];
       if (missing.length) body.append(el("h4", { text: s.missing }), listOf(missing.map(humanise), s));
+      // Conditions the rules set that no answer here can settle (employer's quota, what income counts...).
+      const caveats = status === "not_eligible" ? [] : scheme.caveats || [];
+      if (caveats.length) body.append(el("h4", { text: s.caveats }), listOf(caveats, s));
       const steps = scheme.next_steps || [];
       if (steps.length) body.append(el("h4", { text: s.nextSteps }), listOf(steps, s));
       const url = safeHttpUrl(scheme.official_url || (scheme.sources || [])[0]);
