@@ -164,18 +164,23 @@ def check_prc_passport(p: Profile, rule: str, mainland_allowed: bool) -> Check |
     )
 
 
-def check_character(p: Profile, rule: str, src: dict) -> Check:
-    return _character(p.good_character, rule, src["id"], src["url"])
+def check_character(p: Profile, rule: str, src: dict, bar: str) -> Check:
+    """``bar`` is the scheme's own (rule data): ``any_record`` (QMAS: no criminal or adverse immigration
+    record at all) or ``serious_crime`` (TTPS, GEP, ASMTP: no serious crime, no security objection). We ask
+    one question, "is your record clean?": a no fails the first bar, and leaves the second to ImmD."""
+    return _character(p.good_character, rule, src["id"], src["url"], bar)
 
 
 @lru_cache(maxsize=4096)
-def _character(value: bool | None, rule: str, sid: str, url: str) -> Check:
+def _character(value: bool | None, rule: str, sid: str, url: str, bar: str) -> Check:
     src = {"id": sid, "url": url}
     if value is None:
-        return Check(rule, None, text("character_unknown"), src, "CONFIRMED", ("good_character",))
+        return Check(rule, None, text(f"character_unknown_{bar}"), src, "CONFIRMED", ("good_character",))
     if value:
         return Check(rule, True, text("character_ok"), src)
-    return Check(rule, False, text("character_no"), src)
+    if bar == "serious_crime":  # no question of ours can tell whether a record is serious: nothing missing
+        return Check(rule, None, text("character_record_serious_crime"), src)
+    return Check(rule, False, text(f"character_no_{bar}"), src)
 
 
 def check_first_degree(p: Profile, rule: str, src: dict) -> Check:
@@ -347,6 +352,7 @@ def scheme_result(
                 "source_url": url,
                 "data_status": c.status,
                 "status_note": _status_note(c.status),
+                "settled_by": list(c.missing),  # answers that would decide it; none: only ImmD can
                 "job_offer_condition": c.job,
             }
         )
@@ -449,7 +455,7 @@ def _ttps_common(p: Profile, as_of: dt.date, sid: str, cfg: dict, name: str) -> 
     prc = check_prc_passport(p, f"{sid}.prc_passport", mainland_allowed=True)
     if prc:
         checks.append(prc)
-    checks.append(check_character(p, f"{sid}.character", cfg["source"]))
+    checks.append(check_character(p, f"{sid}.character", cfg["source"], cfg["good_character_bar"]))
     return checks
 
 
@@ -663,7 +669,7 @@ def assess_gep(p: Profile, as_of: dt.date) -> dict:
     prc = check_prc_passport(p, "gep.prc_passport", mainland_allowed=False)
     if prc and mainland is not True:
         checks.append(prc)
-    checks.append(check_character(p, "gep.character", src))
+    checks.append(check_character(p, "gep.character", src, cfg["good_character_bar"]))
     checks.append(check_first_degree(p, "gep.degree", src))
     checks += job_checks(p, "gep.job", src, ("market_pay",))
     extra = {
@@ -699,7 +705,7 @@ def assess_asmtp(p: Profile, as_of: dt.date) -> dict:
                 src,
             )
         )
-    checks.append(check_character(p, "asmtp.character", src))
+    checks.append(check_character(p, "asmtp.character", src, cfg["good_character_bar"]))
     checks.append(check_first_degree(p, "asmtp.degree", src))
     checks += job_checks(p, "asmtp.job", src, ("market_pay",))
     extra = {

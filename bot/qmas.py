@@ -56,7 +56,8 @@ def prerequisites(p: Profile, as_of: dt.date) -> list:
             ("self_supporting",) if p.self_supporting is None else (),
         )
     )
-    out.append(check_character(p, "qmas.prereq.good_character", pre["good_character"]["source"]))
+    character = pre["good_character"]
+    out.append(check_character(p, "qmas.prereq.good_character", character["source"], character["bar"]))
     out.append(check_first_degree(p, "qmas.prereq.basic_education", pre["basic_education"]["source"]))
     lang_rule = select(pre["language_prerequisite"], as_of)
     if lang_rule and lang_rule["value"]:

@@ -97,7 +97,10 @@ def schemes_needing(assessment: Mapping[str, Any], field: str) -> list[str]:
 
 
 def status_line(scheme: Mapping[str, Any]) -> str:
-    label = texts()["status"][scheme["status"]]
+    status = scheme["status"]
+    if status == "more_info_needed" and not scheme.get("missing"):
+        status = "undecided"  # nothing left to ask: "I need more answers" would promise what we can't do
+    label = texts()["status"][status]
     return f"{label['icon']} {label['words']}: {scheme['name']}"
 
 
@@ -110,9 +113,10 @@ def _scheme_detail(scheme: Mapping[str, Any], said: set[str]) -> list[str]:
         return [c["reason"] for c in checks if c.get("met") is False]
     if scheme["status"] == "more_info_needed":
         labels = [q.label for f in scheme.get("missing", ()) if (q := question_for_field(f))]
-        if labels:
-            return [say("result", "missing_for_scheme", labels="; ".join(labels))]
-        return scheme.get("next_steps", [])[:1]
+        lines = [say("result", "missing_for_scheme", labels="; ".join(labels))] if labels else []
+        # Open on a point no answer can settle (is a record "serious"?): say which, not "answer more".
+        lines += [c["reason"] for c in checks if c.get("met") is None and not c.get("settled_by", True)]
+        return lines or scheme.get("next_steps", [])[:1]
     lines = scheme.get("next_steps", [])[:1] if scheme["status"] == "needs_job_offer" else []
     lines += [f"{c['reason']} {c['status_note']}" for c in checks if c.get("met") and c.get("status_note")]
     if scheme["id"] != "qmas":  # QMAS's caveats come with its points

@@ -262,3 +262,27 @@ def test_new_cies_not_open_before_1_march_2024():
 def test_new_cies_holding_period_two_years_at_launch_then_six_months():
     assert scheme(run(RICH, as_of=dt.date(2024, 6, 1)), "new_cies")["net_assets_holding_months"] == 24
     assert scheme(run(RICH, as_of=dt.date(2025, 3, 1)), "new_cies")["net_assets_holding_months"] == 6
+
+
+# --- good character: each scheme's own bar ---------------------------------------------------------------
+
+
+def test_a_record_that_is_not_clean_fails_qmas_and_leaves_ttps_gep_asmtp_to_the_immigration_department():
+    """QMAS refuses any criminal or adverse immigration record (S1); TTPS, GEP and ASMTP only a serious
+    crime or a security objection (S6, S7, S8). "Is your record clean?" answered no cannot tell which:
+    QMAS is a no, the others stay open with nothing left to ask."""
+    a = run({"good_character": False, "annual_income_hkd": 3_000_000, **OFFER})
+    assert status(a, "qmas") == "not_eligible"
+    mainland = run({"good_character": False, **MAINLAND, **OFFER})
+    for scheme_id, result in (("ttps_a", a), ("gep", a), ("asmtp", mainland)):
+        entry = scheme(result, scheme_id)
+        assert entry["status"] == "more_info_needed", scheme_id
+        assert entry["missing"] == [], scheme_id
+        character = next(c for c in entry["checks"] if c["rule"].endswith("character"))
+        assert character["met"] is None and character["settled_by"] == []
+        assert "Immigration Department decides" in character["reason"]
+
+
+def test_a_clean_record_meets_every_schemes_bar():
+    a = run({"annual_income_hkd": 3_000_000, **OFFER})
+    assert {status(a, s) for s in ("qmas", "ttps_a", "gep")} == {"eligible"}

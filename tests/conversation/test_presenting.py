@@ -111,3 +111,13 @@ def test_a_yes_that_rests_on_our_own_reading_says_so():
     degree_points = [line for line in points.splitlines() if "master's or doctor's degree" in line]
     assert len(degree_points) == 2 and all(note in line for line in degree_points)
     assert "secondary source" not in overview  # no source says it: it is not a secondary source's word
+
+
+def test_a_scheme_only_the_immigration_department_can_settle_says_so_rather_than_asking_for_more():
+    overview = result_for(
+        {"nationality": "GB", "age": 30, "annual_income_hkd": 3_000_000, "good_character": False}
+    )[0]
+    ttps_a = overview.split("Top Talent Pass Scheme (TTPS) Category A\n", 1)
+    assert ttps_a[0].endswith("❔ I can't tell: ")
+    assert ttps_a[1].startswith("   You told us your record is not clean. Here only a serious crime")
+    assert "❌ Not a fit today: Quality Migrant Admission Scheme (QMAS)" in overview

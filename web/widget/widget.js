@@ -58,6 +58,7 @@
         eligible: "You can apply",
         needs_job_offer: "Needs a job offer",
         more_info_needed: "More information needed",
+        undecided: "Can't tell: the Immigration Department decides",
         not_eligible: "Not eligible",
       },
       statusSummary: "{count} schemes checked",
@@ -101,6 +102,7 @@
         eligible: "可以申請",
         needs_job_offer: "需要工作聘約",
         more_info_needed: "需要更多資料",
+        undecided: "未能判斷：由入境處決定",
         not_eligible: "不符合資格",
       },
       statusSummary: "已檢查 {count} 個計劃",
@@ -660,7 +662,12 @@
     renderScheme(scheme) {
       const s = this.strings;
       const status = STATUS_ICON[scheme.status] ? scheme.status : "more_info_needed";
-      const words = (s.status && s.status[status]) || status;
+      const missing = scheme.missing_questions && scheme.missing_questions.length
+        ? scheme.missing_questions
+        : scheme.missing || [];
+      // Open with nothing left to ask (only ImmD can settle it): "more information needed" would mislead.
+      const wordsKey = status === "more_info_needed" && !missing.length ? "undecided" : status;
+      const words = (s.status && s.status[wordsKey]) || status;
       const item = el("li", { class: `hkta-scheme hkta-status-${status}` });
       const details = el("details", { open: status === "eligible" || null });
       details.append(
@@ -679,9 +686,6 @@
       const body = el("div", { class: "hkta-scheme-body" });
       const reasons = (scheme.reasons || []).map(cleanReason).filter(Boolean);
       if (reasons.length) body.append(el("h4", { text: s.reasons }), listOf(reasons, s));
-      const missing = scheme.missing_questions && scheme.missing_questions.length
-        ? scheme.missing_questions
-        : scheme.missing || [];
       if (missing.length) body.append(el("h4", { text: s.missing }), listOf(missing.map(humanise), s));
       // Conditions the rules set that no answer here can settle (employer's quota, what income counts...).
       const caveats = status === "not_eligible" ? [] : scheme.caveats || [];
