@@ -15,7 +15,7 @@ from typing import Any
 from bot import qmas as qmas_mod
 from bot import universities as unis
 from bot.profile import Profile
-from bot.ruleset import rules, rules_version, select, source, value_at
+from bot.ruleset import in_force, rules, rules_version, select, source, value_at
 from bot.texts import disclaimer, explain_scheme, phrase, question, text
 
 SCHEME_IDS = ("qmas", "ttps_a", "ttps_b", "ttps_c", "gep", "asmtp", "iang", "techtas", "assg", "new_cies")
@@ -183,18 +183,20 @@ def _character(value: bool | None, rule: str, sid: str, url: str, bar: str) -> C
     return Check(rule, False, text(f"character_no_{bar}"), src)
 
 
-def check_first_degree(p: Profile, rule: str, src: dict) -> Check:
-    return _first_degree(p.degree_level, rule, src["id"], src["url"])
+def check_first_degree(p: Profile, rule: str, src: dict, requirement: str) -> Check:
+    """``requirement`` (rule data): ``normally`` (QMAS, GEP, ASMTP, ASSG: a first degree, exceptionally
+    proven ability instead, which we cannot judge, so we say so) or ``required`` (TTPS, IANG, TechTAS)."""
+    return _first_degree(p.degree_level, rule, src["id"], src["url"], requirement)
 
 
 @lru_cache(maxsize=4096)
-def _first_degree(level: str | None, rule: str, sid: str, url: str) -> Check:
+def _first_degree(level: str | None, rule: str, sid: str, url: str, requirement: str) -> Check:
     src = {"id": sid, "url": url}
     if level is None:
         return Check(rule, None, text("degree_unknown"), src, "CONFIRMED", ("degree_level",))
     if level in _common()["first_degree_levels"]:
         return Check(rule, True, text("degree_ok"), src)
-    return Check(rule, False, text("degree_below_first"), src)
+    return Check(rule, False, text(f"degree_below_first_{requirement}"), src)
 
 
 def check_open(scheme_cfg: dict, as_of: dt.date, rule: str, name: str) -> Check | None:
@@ -462,7 +464,7 @@ def _ttps_common(p: Profile, as_of: dt.date, sid: str, cfg: dict, name: str) -> 
 def _ttps_graduate_checks(p: Profile, as_of: dt.date, sid: str, cfg: dict, cat: dict) -> list[Check]:
     """Categories B and C: the common checks, then a bachelor's degree from an eligible university."""
     checks = _ttps_common(p, as_of, sid, cfg, cat["name"])
-    checks.append(check_first_degree(p, f"{sid}.degree", cfg["source"]))
+    checks.append(check_first_degree(p, f"{sid}.degree", cfg["source"], cfg["first_degree"]))
     checks.append(
         check_eligible_university(p.bachelor_institution, as_of, f"{sid}.university", "bachelor_institution")
     )
@@ -670,7 +672,7 @@ def assess_gep(p: Profile, as_of: dt.date) -> dict:
     if prc and mainland is not True:
         checks.append(prc)
     checks.append(check_character(p, "gep.character", src, cfg["good_character_bar"]))
-    checks.append(check_first_degree(p, "gep.degree", src))
+    checks.append(check_first_degree(p, "gep.degree", src, cfg["first_degree"]))
     checks += job_checks(p, "gep.job", src, ("market_pay",))
     extra = {
         "job_offer_required": True,
@@ -706,7 +708,7 @@ def assess_asmtp(p: Profile, as_of: dt.date) -> dict:
             )
         )
     checks.append(check_character(p, "asmtp.character", src, cfg["good_character_bar"]))
-    checks.append(check_first_degree(p, "asmtp.degree", src))
+    checks.append(check_first_degree(p, "asmtp.degree", src, cfg["first_degree"]))
     checks += job_checks(p, "asmtp.job", src, ("market_pay",))
     extra = {
         "job_offer_required": True,
@@ -821,7 +823,7 @@ def assess_iang(p: Profile, as_of: dt.date) -> dict:
                     window["status"],
                 )
             )
-    checks.append(check_first_degree(p, "iang.degree", src))
+    checks.append(check_first_degree(p, "iang.degree", src, cfg["first_degree"]))
     if recent is False:
         checks += job_checks(p, "iang.job", src, ("degree_level", "market_pay"))
     extra = {
@@ -843,7 +845,7 @@ def assess_techtas(p: Profile, as_of: dt.date) -> dict:
     src = cfg["source"]
     checks = [
         check_nationality(p, as_of, "techtas.nationality", src),
-        check_first_degree(p, "techtas.degree", src),
+        check_first_degree(p, "techtas.degree", src, cfg["first_degree"]),
     ]
     years = {r["degree_route"]: r["value"] for r in cfg["min_work_years"]}
     post_level = None if p.degree_level is None else p.degree_level in _common()["postgraduate_levels"]
@@ -948,7 +950,7 @@ def assess_assg(p: Profile, as_of: dt.date) -> dict:
         checks.append(
             Check(rule, value, text(f"assg_{f}_{key}"), src, "CONFIRMED", (f,) if value is None else ())
         )
-    checks.append(check_first_degree(p, "assg.degree", src))
+    checks.append(check_first_degree(p, "assg.degree", src, cfg["first_degree"]))
     lang = t_or(p.languages.english, p.languages.chinese)
     key = {True: "assg_language_ok", False: "assg_language_no", None: "assg_language_unknown"}[lang]
     checks.append(
@@ -1074,6 +1076,7 @@ def assess(profile: Profile, as_of: dt.date | None = None, *, near_misses: bool 
         "schemes": schemes,
         "qmas": qmas_block,
         "notes": _notes(as_of),
+        "see_also": see_also(profile, as_of),
     }
     if near_misses:
         from bot.whatif import find_near_misses
@@ -1090,6 +1093,21 @@ def assess_json(data: Any, as_of: dt.date | str | None = None, *, near_misses: b
     if isinstance(as_of, str):
         as_of = dt.date.fromisoformat(as_of)
     return assess(parse_profile(data), as_of, near_misses=near_misses)
+
+
+def see_also(p: Profile, as_of: dt.date) -> list[dict]:
+    """Routes we do not assess but that fit what the applicant told us better than the schemes do: today,
+    the Technical Professionals Stream, for someone whose lack of a degree rules out GEP and ASMTP."""
+    tp = rules()["gep"]["tp_stream"]
+    below_degree = p.degree_level is not None and p.degree_level not in _common()["first_degree_levels"]
+    in_age = p.age is None or tp["min_age"] <= p.age <= tp["max_age"]
+    if not (below_degree and in_age and in_force(tp, as_of)):
+        return []
+    words = phrase("caveats", "tp_stream", min=tp["min_age"], max=tp["max_age"], url=tp["official_url"])
+    return [
+        {"id": "tp_stream", "name": tp["name"], "text": words, "url": tp["official_url"],
+         "source_id": tp["source"]["id"], "data_status": tp["status"]}
+    ]  # fmt: skip
 
 
 def _notes(as_of: dt.date) -> list[str]:

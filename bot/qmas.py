@@ -58,7 +58,10 @@ def prerequisites(p: Profile, as_of: dt.date) -> list:
     )
     character = pre["good_character"]
     out.append(check_character(p, "qmas.prereq.good_character", character["source"], character["bar"]))
-    out.append(check_first_degree(p, "qmas.prereq.basic_education", pre["basic_education"]["source"]))
+    education = pre["basic_education"]
+    out.append(
+        check_first_degree(p, "qmas.prereq.basic_education", education["source"], education["first_degree"])
+    )
     lang_rule = select(pre["language_prerequisite"], as_of)
     if lang_rule and lang_rule["value"]:
         ok = t_or(p.languages.english, p.languages.chinese)

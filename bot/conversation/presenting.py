@@ -134,6 +134,7 @@ def render_assessment(assessment: Mapping[str, Any]) -> list[str]:
     for scheme in ranked:
         overview.append(status_line(scheme))
         overview += [f"   {line}" for line in _scheme_detail(scheme, said)]
+    overview += [route["text"] for route in assessment.get("see_also", [])]
     if any(scheme["status"] == "eligible" for scheme in ranked):
         overview.append(say("result", "eligible_means"))
     messages = ["\n".join(overview)]

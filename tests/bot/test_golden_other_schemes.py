@@ -286,3 +286,39 @@ def test_a_record_that_is_not_clean_fails_qmas_and_leaves_ttps_gep_asmtp_to_the_
 def test_a_clean_record_meets_every_schemes_bar():
     a = run({"annual_income_hkd": 3_000_000, **OFFER})
     assert {status(a, s) for s in ("qmas", "ttps_a", "gep")} == {"eligible"}
+
+
+# --- below a first degree ----------------------------------------------------------------------------------
+
+
+def test_a_scheme_that_normally_needs_a_degree_names_the_exception_and_one_that_requires_it_does_not():
+    """QMAS, GEP, ASMTP and ASSG say "normally a first degree" (exceptionally proven ability instead);
+    TTPS B and C, IANG and TechTAS require the degree outright (S6, S9, S10)."""
+    a = run({"degree_level": "sub_degree", **MAINLAND})
+    for scheme_id in ("qmas", "gep", "asmtp", "assg", "ttps_b", "ttps_c", "iang", "techtas"):
+        degree = next(
+            c for c in scheme(a, scheme_id)["checks"] if c["rule"].endswith((".degree", "education"))
+        )
+        assert degree["met"] is False, scheme_id
+        exception_named = "Rarely, strong job skills" in degree["reason"]
+        assert exception_named == (scheme_id in ("qmas", "gep", "asmtp", "assg")), scheme_id
+
+
+@pytest.mark.parametrize(
+    ("changes", "as_of", "pointed"),
+    [
+        ({"degree_level": "sub_degree", "age": 30}, dt.date(2026, 1, 1), True),
+        ({"degree_level": "none", "age": None}, dt.date(2026, 1, 1), True),
+        ({"degree_level": "sub_degree", "age": 41}, dt.date(2026, 1, 1), False),  # the stream is for 18 to 40
+        ({"degree_level": "bachelor", "age": 30}, dt.date(2026, 1, 1), False),
+        ({"degree_level": "sub_degree", "age": 30}, dt.date(2025, 6, 29), False),  # before its first quota
+    ],
+)
+def test_without_a_degree_the_assessment_points_to_the_technical_professionals_stream(
+    changes, as_of, pointed
+):
+    routes = run(changes, as_of=as_of)["see_also"]
+    assert bool(routes) == pointed
+    if pointed:
+        assert routes[0]["url"] == "https://www.immd.gov.hk/eng/services/visas/TPStream.html"
+        assert routes[0]["source_id"] == "S16" and "aged 18 to 40" in routes[0]["text"]

@@ -646,6 +646,10 @@
       const list = el("ul", { class: "hkta-schemes", "aria-label": format(s.statusSummary, { count: schemes.length }) });
       for (const scheme of schemes) list.append(this.renderScheme(scheme));
       card.append(list);
+      // Routes we do not assess that may fit better (the TP Stream for someone without a degree).
+      for (const route of Array.isArray(assessment.see_also) ? assessment.see_also : []) {
+        card.append(el("p", { class: "hkta-see-also" }, linkify(String(route.text || ""), s)));
+      }
 
       const notes = Array.isArray(assessment.notes) ? assessment.notes : [];
       if (notes.length) {
