@@ -301,7 +301,7 @@ def _cite(check: Check) -> str:
     return _cite_parts(check.text, check.status, check.rule, check.source.get("id") or "?")
 
 
-def _status_note(status: str) -> str:
+def status_note(status: str) -> str:
     """How sure a check's data is, in words ("" for official data)."""
     return "" if status in ("CONFIRMED", "CONFIRMED_MIRROR") else phrase("status_notes", status)
 
@@ -310,7 +310,7 @@ def _status_note(status: str) -> str:
 def _cite_parts(body: str, status: str, rule: str, sid: str) -> str:
     """A reason with its citation: the text, a note for non-official data, then [rule; source id, date]."""
     date = source(sid).get("date", "")
-    note = _status_note(status)
+    note = status_note(status)
     return f"{body}{' ' + note if note else ''} [{rule}; {sid}, {date}]"
 
 
@@ -353,7 +353,7 @@ def scheme_result(
                 "source_id": sid,
                 "source_url": url,
                 "data_status": c.status,
-                "status_note": _status_note(c.status),
+                "status_note": status_note(c.status),
                 "settled_by": list(c.missing),  # answers that would decide it; none: only ImmD can
                 "job_offer_condition": c.job,
             }
@@ -429,7 +429,7 @@ def assess_qmas(p: Profile, as_of: dt.date) -> tuple[dict, dict]:
         "abpt_first_stay_years": stay["abpt_first_stay_years"],
         "extension_pattern": stay["extension_pattern"],
         "top_tier_extension_years": stay["top_tier_extension_years"],
-        "quota": value_at(cfg["quota"], as_of),
+        **quota_facts(select(cfg["quota"], as_of)),
         "dependants_allowed": True,
         "path_to_permanent_residence_years": _common()["permanent_residence"]["years"],
         "_next_step_keys": ["mainland_consent"] if _is_mainland(p) else [],
@@ -471,13 +471,24 @@ def _ttps_graduate_checks(p: Profile, as_of: dt.date, sid: str, cfg: dict, cat: 
     return checks
 
 
-def _ttps_extra(p: Profile, cfg: dict, cat: dict, as_of: dt.date, quota: Any) -> dict:
+def quota_facts(record: dict | None) -> dict:
+    """A dated quota record as the assessment's ``quota`` and where it comes from (``quota_basis``), so an
+    answer about quotas cites the quota's own source and says how sure it is, not the scheme page's."""
+    if record is None:
+        return {"quota": None}
+    basis = {"source_id": record["source"]["id"], "data_status": record["status"]}
+    if record.get("current_size_status"):  # a launch figure whose present size no source gives
+        basis["current_size_status"] = record["current_size_status"]
+    return {"quota": record["value"], "quota_basis": basis}
+
+
+def _ttps_extra(p: Profile, cfg: dict, cat: dict, as_of: dt.date, quota: dict) -> dict:
     return {
         "job_offer_required": False,
         "first_stay_months": value_at(cat["first_stay_months"], as_of),
         "extension_max_years": cfg["extension_max_years"],
         "top_tier_extension_years": cfg["top_tier_extension_years"],
-        "quota": quota,
+        **quota,
         "dependants_allowed": True,
         "path_to_permanent_residence_years": _common()["permanent_residence"]["years"],
         "_next_step_keys": ["mainland_consent"] if _is_mainland(p) else [],
@@ -516,7 +527,7 @@ def assess_ttps_a(p: Profile, as_of: dt.date) -> dict:
                 entry["status"],
             )
         )
-    extra = _ttps_extra(p, cfg, cat, as_of, cat["quota"])
+    extra = _ttps_extra(p, cfg, cat, as_of, {"quota": cat["quota"]})
     return scheme_result(
         "ttps_a",
         cat["name"],
@@ -548,7 +559,7 @@ def assess_ttps_b(p: Profile, as_of: dt.date) -> dict:
             ("work_experience_last_5_years",) if met is None else (),
         )
     )
-    extra = _ttps_extra(p, cfg, cat, as_of, cat["quota"])
+    extra = _ttps_extra(p, cfg, cat, as_of, {"quota": cat["quota"]})
     return scheme_result(
         "ttps_b",
         cat["name"],
@@ -618,7 +629,7 @@ def assess_ttps_c(p: Profile, as_of: dt.date) -> dict:
     )
     checks.append(_ttps_c_hk_exclusion(p, cat))
     quota = select(cat["quota"], as_of) or cat["quota"][0]
-    extra = _ttps_extra(p, cfg, cat, as_of, quota["value"])
+    extra = _ttps_extra(p, cfg, cat, as_of, quota_facts(quota))
     return scheme_result(
         "ttps_c",
         cat["name"],

@@ -19,9 +19,9 @@ import yaml
 
 from bot.conversation.interview import profile
 from bot.conversation.presenting import format_date, say
-from bot.engine import assess
+from bot.engine import assess, status_note
 from bot.profile import Profile
-from bot.ruleset import select
+from bot.ruleset import select, source
 from bot.texts import explain_scheme
 
 HERE = Path(__file__).parent
@@ -83,6 +83,16 @@ def _source_line(url: str, date: str | None) -> str:
     return say("scheme_info", "source", url=url, date=format_date(date) if date else "undated")
 
 
+def _quota_basis_lines(basis: Mapping[str, Any]) -> list[str]:
+    """How sure the quota figure is, and its own source with the date that source states."""
+    lines = [note] if (note := status_note(basis["data_status"])) else []
+    if basis.get("current_size_status"):
+        lines.append(say("scheme_info", "quota_size_unknown"))
+    cited = source(basis["source_id"])
+    lines.append(say("scheme_info", "quota_source", url=cited["url"], date=cited.get("date", "undated")))
+    return lines
+
+
 def _about(scheme_id: str, topic: str, as_of: dt.date) -> list[str]:
     facts = _scheme_facts(as_of)[scheme_id]
     name, url, date = facts["name"], facts["official_url"], facts.get("source_date")
@@ -121,6 +131,9 @@ def _about(scheme_id: str, topic: str, as_of: dt.date) -> list[str]:
         quota = facts["quota"]
         lines = [say("scheme_info", "quota_none", name=name) if quota == "none" else
                  say("scheme_info", "quota_some", name=name, quota=quota)]  # fmt: skip
+        basis = facts.get("quota_basis")
+        if basis:  # the quota has its own source (a press release, a news report): cite that one
+            return [*lines, *_quota_basis_lines(basis)]
     elif topic == "what":
         lines = list(explain_scheme(scheme_id)["summary"])
     else:

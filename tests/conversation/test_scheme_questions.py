@@ -83,3 +83,18 @@ def test_documents_are_left_to_the_official_page_not_guessed():
         "The documents Top Talent Pass Scheme (TTPS) Category C asks for are listed on its official page, "
         "with the forms: https://www.immd.gov.hk/eng/services/visas/TTPS.html"
     )
+
+
+def test_a_quota_answer_cites_the_quotas_own_source_and_how_sure_it_is():
+    """TTPS C's 10,000 places come from a launch-time press release (S29, mirrored); no source gives the
+    number now. The answer cites S29, not the TTPS page, and says the current size is not known."""
+    (message,) = answer("is there a quota for ttps c", AS_OF)
+    assert "10,000 a year at launch" in message
+    assert "The number of places now is not on the official page." in message
+    assert "Source of the quota: https://www.dimsumdaily.hk/" in message and "(dated 2023-02-08)" in message
+    assert "TTPS.html" not in message
+
+
+def test_a_quota_resting_on_a_secondary_source_says_so():
+    (message,) = answer("is there a quota for qmas", AS_OF.replace(year=2023, month=6, day=1))
+    assert "suspended" in message and "secondary source" in message
