@@ -301,6 +301,7 @@ def _cite(check: Check) -> str:
     return _cite_parts(check.text, check.status, check.rule, check.source.get("id") or "?")
 
 
+@lru_cache(maxsize=16)
 def status_note(status: str) -> str:
     """How sure a check's data is, in words ("" for official data)."""
     return "" if status in ("CONFIRMED", "CONFIRMED_MIRROR") else phrase("status_notes", status)
@@ -354,7 +355,7 @@ def scheme_result(
                 "source_url": url,
                 "data_status": c.status,
                 "status_note": status_note(c.status),
-                "settled_by": list(c.missing),  # answers that would decide it; none: only ImmD can
+                "settled_by": c.missing,  # answers that would decide it (a tuple); none: only ImmD can
                 "job_offer_condition": c.job,
             }
         )

@@ -279,7 +279,7 @@ def test_a_record_that_is_not_clean_fails_qmas_and_leaves_ttps_gep_asmtp_to_the_
         assert entry["status"] == "more_info_needed", scheme_id
         assert entry["missing"] == [], scheme_id
         character = next(c for c in entry["checks"] if c["rule"].endswith("character"))
-        assert character["met"] is None and character["settled_by"] == []
+        assert character["met"] is None and not character["settled_by"]
         assert "Immigration Department decides" in character["reason"]
 
 
