@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
 from bot import qmas as qmas_mod
@@ -301,7 +301,7 @@ def _cite(check: Check) -> str:
     return _cite_parts(check.text, check.status, check.rule, check.source.get("id") or "?")
 
 
-@lru_cache(maxsize=16)
+@cache  # one entry per data status
 def status_note(status: str) -> str:
     """How sure a check's data is, in words ("" for official data)."""
     return "" if status in ("CONFIRMED", "CONFIRMED_MIRROR") else phrase("status_notes", status)
