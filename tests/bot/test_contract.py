@@ -164,7 +164,9 @@ def test_missing_answers_come_with_plain_questions_and_why_we_ask():
 
     a = run(drop=("annual_income_hkd",))
     s = next(x for x in a["schemes"] if x["id"] == "ttps_a")
-    assert s["missing_questions"] == ["What was your income last year, in Hong Kong dollars?"]
+    assert s["missing_questions"] == [
+        "What was your income last year from work or your own business, in Hong Kong dollars?"
+    ]
     assert "income" in why_we_ask("annual_income_hkd")
     assert why_we_ask("languages.english") == why_we_ask("languages")
 
