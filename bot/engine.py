@@ -14,7 +14,7 @@ from typing import Any
 
 from bot import qmas as qmas_mod
 from bot import universities as unis
-from bot.profile import Profile
+from bot.profile import HKStudy, Profile
 from bot.ruleset import in_force, rules, rules_version, select, source, value_at
 from bot.texts import disclaimer, explain_scheme, phrase, question, text
 
@@ -849,7 +849,9 @@ def assess_iang(p: Profile, as_of: dt.date) -> dict:
         "path_to_permanent_residence_years": _common()["permanent_residence"]["years"],
         "_next_step_keys": ["mainland_consent"] if _is_mainland(p) else [],
     }
-    return scheme_result("iang", cfg["name"], checks, cfg["official_url"], extra)
+    gba = isinstance(hk, HKStudy) and hk.programme == "gba_campus"
+    caveats = [phrase("caveats", "iang_gba_pilot")] if gba else []  # a pilot whose end no source dates
+    return scheme_result("iang", cfg["name"], checks, cfg["official_url"], extra, caveats)
 
 
 def assess_techtas(p: Profile, as_of: dt.date) -> dict:

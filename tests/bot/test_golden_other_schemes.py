@@ -322,3 +322,11 @@ def test_without_a_degree_the_assessment_points_to_the_technical_professionals_s
     if pointed:
         assert routes[0]["url"] == "https://www.immd.gov.hk/eng/services/visas/TPStream.html"
         assert routes[0]["source_id"] == "S16" and "aged 18 to 40" in routes[0]["text"]
+
+
+def test_a_greater_bay_area_campus_graduate_is_told_the_route_began_as_a_pilot():
+    gba = {"hk_study": {"programme": "gba_campus", "graduation_date": "2025-03-01"}}
+    caveats = scheme(run(gba), "iang")["caveats"]
+    assert any("two-year trial" in c and "check the official page" in c for c in caveats)
+    local = {"hk_study": {"programme": "full_time_local", "graduation_date": "2025-03-01"}}
+    assert scheme(run(local), "iang")["caveats"] == []
