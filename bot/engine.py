@@ -397,10 +397,14 @@ def assess_qmas(p: Profile, as_of: dt.date) -> tuple[dict, dict]:
     route_met = t_or(gpt["passes"], abpt["passes"])
     route_missing = tuple(dict.fromkeys(gpt.pop("_missing") + abpt.pop("_missing")))
     kind = gpt["type"] if gpt.get("version") else "none"
+    # The route's citation is the test that decided it: passing through the achievement test rests on
+    # its criteria's (secondary) wording, not on the points test's press release.
+    decided_by = gpt
     if gpt["passes"] is True:
         key = f"qmas_route_{kind}_met"
     elif abpt["passes"] is True:
         key = "qmas_route_abpt_met"
+        decided_by = abpt
     elif route_met is False:
         key = f"qmas_route_{kind}_not_met"
     else:
@@ -418,8 +422,8 @@ def assess_qmas(p: Profile, as_of: dt.date) -> tuple[dict, dict]:
                 points_max=gpt.get("points_max"),
                 mark=gpt.get("pass_mark"),
             ),
-            gpt["source"],
-            gpt["data_status"],
+            decided_by["source"],
+            decided_by["data_status"],
             route_missing,
         )
     )

@@ -405,5 +405,7 @@ def achievement_based(p: Profile) -> dict:
         "out_of": abpt["out_of"],
         "source_id": abpt["source"]["id"],
         "source_url": abpt["source"]["url"],
+        "source": abpt["source"],
+        "data_status": abpt["criteria_wording_status"],  # the two criteria's wording is only secondary
         "_missing": ["exceptional_achievement"] if met is None else [],
     }

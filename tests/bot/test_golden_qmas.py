@@ -159,3 +159,14 @@ def test_qmas_before_launch_of_checklist_uses_points_on_2024_10_31():
     assert a["qmas"]["general_points_test"]["type"] == "points"
     a2 = run(as_of=dt.date(2024, 11, 1))
     assert a2["qmas"]["general_points_test"]["type"] == "checklist"
+
+
+def test_passing_through_the_achievement_test_cites_its_criteria_and_says_their_wording_is_secondary():
+    """A yes through the ABPT rests on its criteria, whose wording only secondary sources give (2.4), not
+    on the points test's press release; the user is told so with the yes."""
+    a = run({"exceptional_achievement": True, "age": 60, "work_experience_years": 1, "multinational_years": 0,
+             "specified_field_years": 0, "international_years": 0, "languages": {"other": []}})  # fmt: skip
+    qmas = scheme(a, "qmas")
+    route = next(c for c in qmas["checks"] if c["rule"] == "qmas.route")
+    assert qmas["status"] == "eligible" and route["met"] is True
+    assert route["data_status"] == "SECONDARY" and "secondary source" in route["status_note"]
