@@ -355,7 +355,7 @@ def scheme_result(
                 "source_url": url,
                 "data_status": c.status,
                 "status_note": status_note(c.status),
-                "settled_by": c.missing,  # answers that would decide it (a tuple); none: only ImmD can
+                "settled_by": list(c.missing),  # answers that would decide it; none: only ImmD can
                 "job_offer_condition": c.job,
             }
         )
