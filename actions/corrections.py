@@ -8,10 +8,10 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.answers import as_of, latest_entities, latest_intent
+from actions.answers import answers_from, as_of, latest_entities, latest_intent
 from bot.conversation.interview import SKIPPED, question_for_field
 from bot.conversation.presenting import describe_changes, say
-from bot.conversation.understanding import field_named_in, understand
+from bot.conversation.understanding import field_named_in, understand, university_named_alone
 
 # Buttons under "show my answers" name the answer to change as this entity.
 ANSWER_FIELD_ENTITY = "answer_field"
@@ -41,13 +41,12 @@ class ActionCorrectAnswer(Action):
         text = tracker.latest_message.get("text") or ""
         if named_by_button is None:
             understood = understand(text, entities, None, latest_intent(tracker), as_of())
-            if understood.answers:
-                dispatcher.utter_message(
-                    text=say("answers", "updated", changes=describe_changes(understood.answers))
-                )
+            changes = understood.answers or university_named_alone(entities, answers_from(tracker))
+            if changes:
+                dispatcher.utter_message(text=say("answers", "updated", changes=describe_changes(changes)))
                 for note in understood.notes:
                     dispatcher.utter_message(text=note)
-                return [SlotSet(slot, value) for slot, value in understood.answers.items()]
+                return [SlotSet(slot, value) for slot, value in changes.items()]
         question = question_for_field(named_by_button) if named_by_button else field_named_in(text)
         if question is None and tracker.active_loop_name and tracker.get_slot("requested_slot"):
             return []  # nothing named to change, at a question: the form reads it as the answer

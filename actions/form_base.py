@@ -96,7 +96,12 @@ class InterviewFormValidation(FormValidationAction):
         in_group = asked is not None and bool(asked_group) and asked.field in asked_group["members"]
         intent, message = latest_intent(tracker), tracker.latest_message.get("text") or ""
         entities = latest_entities(tracker)
-        if intent == "correct_answer" and asked and not names_a_correction(message, entities, as_of()):
+        answers = answers_from(tracker)
+        if (
+            intent == "correct_answer"
+            and asked
+            and not names_a_correction(message, entities, as_of(), answers)
+        ):
             intent = "inform"  # a "correction" naming nothing to change answers the question asked
         # Another intent is an interruption for the rules, unless the message is nothing but an answer to
         # this question ("Germany", "28"): then the classifier's intent cannot be what was meant.
@@ -173,10 +178,15 @@ class InterviewFormValidation(FormValidationAction):
         once; a question it leaves out is asked on its own next."""
         text = tracker.latest_message.get("text") or ""
         understood = understand_together(text, latest_entities(tracker), members, intent, as_of())
-        if not any(q.slot in understood.answers for q in members):
+        if not understood.answers:
             return self.not_understood(dispatcher, tracker, asked.slot, "together")
         self.say_back(dispatcher, understood, with_answers=True)
-        return [SlotSet(slot, value) for slot, value in understood.answers.items()] + done
+        events = [SlotSet(slot, value) for slot, value in understood.answers.items()]
+        if not any(q.slot in understood.answers for q in members):
+            # It told us something else ("my bachelor's was at the University of Manchester"): kept and
+            # said back, and the questions come again, as they were not answered, with no "didn't catch".
+            return [*events, SlotSet(asked.slot, None)]
+        return events + done
 
     @staticmethod
     def say_back(dispatcher: CollectingDispatcher, understood: Understood, with_answers: bool) -> None:

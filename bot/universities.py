@@ -120,6 +120,22 @@ def _index() -> tuple[dict[str, University], dict[str, University]]:
     return exact, fuzzy_keys
 
 
+@lru_cache(maxsize=1)
+def _by_place() -> dict[str, tuple[University, ...]]:
+    """The place in names of the form "University of X" or "X University" ("cambridge") -> the
+    universities so named, for "did you mean?" on a bare place name. Other forms are left out: "London"
+    is not "University College London"."""
+    index: dict[str, list[University]] = {}
+    for uni in universities():
+        for label in (uni.name, *uni.aliases):
+            key = normalise(label)
+            place = key.removeprefix("university of ") if key.startswith("university of ") else None
+            place = place or (key.removesuffix(" university") if key.endswith(" university") else None)
+            if place and uni not in index.setdefault(place, []):
+                index[place].append(uni)
+    return {place: tuple(unis) for place, unis in index.items()}
+
+
 def _looks_like_branch(norm: str) -> bool:
     return any(marker in norm for marker in _data()["list_definition"]["branch_markers"])
 
@@ -136,6 +152,11 @@ def match_university(name: str) -> UniversityMatch:
         uni = exact[norm]
         return UniversityMatch(query, uni, 100.0, "exact" if normalise(uni.name) == norm else "alias")
     cfg = _data()["list_definition"]["fuzzy"]
+    # A bare place ("Manchester", "Sydney") is never accepted: Manchester Metropolitan is not the
+    # University of Manchester. When one university alone bears it, it is offered as a suggestion.
+    named_after = _by_place().get(norm, ())
+    if len(named_after) == 1:
+        return UniversityMatch(query, None, 0.0, "suggestion", suggestion=named_after[0])
     if len(norm) < cfg["min_length"]:
         return UniversityMatch(query, None, 0.0, "none")
     best = process.extractOne(norm, list(fuzzy_keys), scorer=fuzz.ratio)

@@ -153,7 +153,7 @@ def render_assessment(assessment: Mapping[str, Any]) -> list[str]:
     near = assessment.get("near_misses") or []
     if near:
         lines = [say("result", "near_misses_heading")]
-        lines += [f"• {m['message'] if isinstance(m, dict) and 'message' in m else m}" for m in near[:3]]
+        lines += [f"• {m['text'] if isinstance(m, dict) else m}" for m in near[:3]]  # the engine's "text"
         messages.append("\n".join(lines))
 
     sources = [say("result", "sources_heading")]

@@ -22,7 +22,7 @@ from bot.conversation.presenting import texts
 from bot.nlp import lexicon
 from bot.nlp.lexicon import country_demonyms
 from bot.profile import DEGREE_LEVELS
-from bot.universities import is_ugc_funded, match_university
+from bot.universities import is_ugc_funded, match_university, official_list_url
 
 # Words around an amount or a duration that say which answer it is (lower case, matched as words).
 MONEY_CUES = {
@@ -65,6 +65,10 @@ RESIDENCE_CUES = ("live in", "living in", "based in", "reside in", "residing in"
 GRADUATION_CUES = ("graduat", "class of", "finished my", "completed my")
 DEMONYMS = {demonym.lower() for demonym in country_demonyms()} | {"prc", "mainland"}
 CHINESE_LANGUAGES = {"chinese", "mandarin", "cantonese", "putonghua"}
+# After a degree, words that make it part of an answer's name ("bachelor's university", "master's year")
+DEGREE_NAMING_AN_ANSWER = re.compile(
+    r"\s*(?:degree\s+)?(?:university|uni|school|college|institution|graduation|year|subject)\b", re.IGNORECASE
+)
 NONE_WORDS = {"none", "zero", "no", "nope", "nil", "nothing", "0", "not any", "never"}
 GBA_CUES = ("gba", "greater bay", "campus", "shenzhen", "zhuhai", "guangzhou", "dongguan", "foshan")
 LOCAL_CUES = ("full time", "full-time", "fulltime", "in hong kong", "in hk", "local")
@@ -159,13 +163,18 @@ def _set_money(result: Understood, field_path: str, value: normalise.MoneyValue)
         )
 
 
-def _institution(text: str) -> str | None:
-    """The official name when we recognise the university, otherwise the name as given (trimmed)."""
+def _institution(text: str) -> tuple[str | None, str | None]:
+    """The official name when we recognise the university, otherwise the name as given (trimmed), with a
+    note saying we could not check it (and which university it may be)."""
     cleaned = " ".join(text.split()).strip(" .,!?")
     if not cleaned or len(cleaned) > 150 or normalise.parse_yes_no(cleaned) is not None:
-        return None
+        return None, None
     match = match_university(cleaned)
-    return match.university.name if match.university else cleaned
+    if match.university:
+        return match.university.name, None
+    if match.suggestion:
+        return cleaned, texts()["university_suggestion"].format(query=cleaned, name=match.suggestion.name)
+    return cleaned, texts()["university_unknown"].format(query=cleaned, url=official_list_url())
 
 
 def parse_month(text: str, as_of: dt.date) -> str | None:
@@ -204,7 +213,7 @@ def _programme(text: str) -> str | None:
 def _languages(found: Iterable[str], result: Understood, complete: bool) -> None:
     """A list of languages. When it answers our question, languages not named are ones the user lacks."""
     names = {name.lower() for name in found}
-    if not names and not complete:
+    if not names:  # naming none is no answer ("actually, it was Manchester"); a plain "no" is read before
         return
     if "english" in names or complete:
         result.set("languages.english", "english" in names)
@@ -221,7 +230,7 @@ def _read_entity(
     asked: Question | None,
     as_of: dt.date,
     result: Understood,
-    degrees_seen: list[tuple[int, str]],
+    degrees_seen: list[tuple[int, str, bool]],  # (where, level, whether it states the highest degree)
 ) -> None:
     label, value = entity.get("entity"), str(entity.get("value", ""))
     start, end = int(entity.get("start") or 0), int(entity.get("end") or 0)
@@ -239,17 +248,19 @@ def _read_entity(
     elif label == "degree":
         level = normalise.parse_degree_level(value)
         if level:
-            degrees_seen.append((start, level))
+            # "my bachelor's university" names an answer; it does not say the highest degree is a bachelor's
+            states_level = DEGREE_NAMING_AN_ANSWER.match(text, end) is None
+            degrees_seen.append((start, level, states_level))
     elif label == "university":
-        name = _institution(value)
-        preceding = [level for position, level in degrees_seen if position < start]
+        name, note = _institution(value)
+        preceding = [level for position, level, _ in degrees_seen if position < start]
         level = preceding[-1] if preceding else None
         if asked_kind == "institution" and level is None:
-            result.set(asked.field, name)
+            result.set(asked.field, name, note)
         elif level in ("master", "doctorate"):
-            result.set("postgraduate_institution", name)
+            result.set("postgraduate_institution", name, note)
         elif level == "bachelor":
-            result.set("bachelor_institution", name)
+            result.set("bachelor_institution", name, note)
     elif label == "duration":
         years = normalise.parse_years_duration(value, as_of)
         cued = next((f for f, cues in DURATION_CUES.items() if _has_cue(context, cues)), None)
@@ -276,7 +287,7 @@ def _read_entity(
         elif asked and asked.field == "bachelor_graduation_year":
             result.set(asked.field, year)
         elif _has_cue(value.lower() + " " + context, GRADUATION_CUES):
-            preceding = [level for position, level in degrees_seen if position < start]
+            preceding = [level for position, level, _ in degrees_seen if position < start]
             if not preceding or preceding[-1] == "bachelor":
                 result.set("bachelor_graduation_year", year)
     elif label == "hk_programme":
@@ -337,7 +348,7 @@ def _read_whole_answer(
     elif kind == "degree_level":
         result.set(asked.field, normalise.parse_degree_level(text))
     elif kind == "institution" and not result.answers:  # "6 years, USD 45k" is not a university's name
-        result.set(asked.field, _institution(text))
+        result.set(asked.field, *_institution(text))
     elif kind == "year":
         result.set(asked.field, normalise.parse_year(text, as_of))
     elif kind == "month":
@@ -398,15 +409,16 @@ def understand(
         result.answers[asked.slot] = SKIPPED
         return result
 
-    degrees_seen: list[tuple[int, str]] = []
+    degrees_seen: list[tuple[int, str, bool]] = []
     entities = sorted(entities, key=lambda e: int(e.get("start") or 0))
     ordered = [
         _as_country_if_meant(e, text, asked, entities) for e in entities if not _pay_period(e, text, entities)
     ]
     for entity in ordered:
         _read_entity(entity, text, asked, as_of, result, degrees_seen)
-    if degrees_seen:
-        result.set("degree_level", max((level for _, level in degrees_seen), key=DEGREE_LEVELS.index))
+    stated = [level for _, level, states_level in degrees_seen if states_level]
+    if stated:
+        result.set("degree_level", max(stated, key=DEGREE_LEVELS.index))
     languages = [e.get("value", "") for e in ordered if e.get("entity") == "language"]
     if languages:
         answering_languages = asked is not None and asked.field == "languages.english"
@@ -609,12 +621,48 @@ def _as_country_if_meant(
     return entity
 
 
-def names_a_correction(text: str, entities: Iterable[Mapping[str, Any]], as_of: dt.date) -> bool:
+def names_a_correction(
+    text: str, entities: Iterable[Mapping[str, Any]], as_of: dt.date, answers: Mapping[str, Any]
+) -> bool:
     """Whether a message read as a correction says what to change: a new value that is clear on its own
-    ("actually I'm 35") or the answer's name ("I was wrong about the degree"). One that does neither,
-    sent at a question ("Manchester, 2006, no"), is an answer to that question (decision 0005)."""
+    ("actually I'm 35"), the answer's name ("I was wrong about the degree"), or a university that can only
+    replace one given ("actually, The University of Manchester"). One that does none of these, sent at a
+    question ("Manchester, 2006, no"), is an answer to that question (decision 0005)."""
+    entities = list(entities)
     new_values = understand(text, entities, None, "correct_answer", as_of).answers
-    return bool(new_values) or field_named_in(text) is not None
+    return (
+        bool(new_values)
+        or field_named_in(text) is not None
+        or bool(university_named_alone(entities, answers))
+    )
+
+
+INSTITUTION_FIELDS = ("bachelor_institution", "postgraduate_institution")
+
+
+def university_named_alone(
+    entities: Iterable[Mapping[str, Any]], answers: Mapping[str, Any]
+) -> dict[str, str]:
+    """A known university named with no degree ("actually, The University of Manchester", as the note on
+    a name kept as written suggests) replaces the institution answer it can only mean: the one it was
+    suggested for, else the only one given. Nothing when that is unclear."""
+    named = [
+        match.university
+        for e in entities
+        if e.get("entity") == "university" and (match := match_university(str(e.get("value", "")))).university
+    ]
+    if len(named) != 1:
+        return {}
+    university = named[0]
+    given: dict[str, str] = {}  # slot -> the institution answered
+    for f in INSTITUTION_FIELDS:
+        slot = question_for_field(f).slot
+        value = answers.get(slot)
+        if isinstance(value, str) and value != SKIPPED:
+            given[slot] = value
+    suggested_for = [s for s, v in given.items() if match_university(v).suggestion == university]
+    targets = suggested_for or (list(given) if len(given) == 1 else [])
+    return {targets[0]: university.name} if len(targets) == 1 else {}
 
 
 def field_named_in(text: str) -> Question | None:

@@ -110,3 +110,23 @@ def test_every_university_has_country_code_and_unique_aliases():
         for label in (u.name, *u.aliases):
             key = label.casefold()
             assert seen.setdefault(key, u.name) == u.name, f"{label} used twice"
+
+
+@pytest.mark.parametrize(
+    ("place", "suggested"),
+    [
+        ("Manchester", "The University of Manchester"),
+        ("Cambridge", "University of Cambridge"),
+        ("sydney", "The University of Sydney"),
+        ("Toronto", "University of Toronto"),
+    ],
+)
+def test_a_bare_place_suggests_the_university_named_after_it_but_never_accepts_it(place, suggested):
+    match = match_university(place)
+    assert match.university is None and match.method == "suggestion"
+    assert match.suggestion.name == suggested
+
+
+def test_a_place_in_another_form_of_name_is_not_suggested():
+    # "University College London" is not "the University of London"
+    assert match_university("London").suggestion is None

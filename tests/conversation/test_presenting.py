@@ -121,3 +121,16 @@ def test_a_scheme_only_the_immigration_department_can_settle_says_so_rather_than
     assert ttps_a[0].endswith("❔ I can't tell: ")
     assert ttps_a[1].startswith("   You told us your record is not clean. Here only a serious crime")
     assert "❌ Not a fit today: Quality Migrant Admission Scheme (QMAS)" in overview
+
+
+def test_close_calls_are_told_in_words_not_as_data():
+    """They were shown as "{'scheme': 'qmas', 'field': ...}": the key read was "message", the engine's is "text"."""
+    answers = {
+        "nationality": "GB", "age": 30, "degree_level": "bachelor", "bachelor_institution": "HKU",
+        "bachelor_graduation_year": 2015, "hk_study": False, "work_experience_years": 4,
+        "work_experience_last_5_years": 2, "good_character": True, "self_supporting": True,
+    }  # fmt: skip
+    assessment = assess(profile(answers), AS_OF)
+    assert assessment["near_misses"], "the profile has a close call (one more year of work)"
+    close = next(m for m in render_assessment(assessment) if m.startswith("Close calls:"))
+    assert "{" not in close and "One more year of work" in close

@@ -116,10 +116,35 @@ def test_university_aliases_give_the_official_name(read, text):
     }
 
 
-def test_an_unknown_university_is_kept_as_written_for_the_engine_to_flag(read):
-    assert read("Foo Institute of Bar", "bachelor_institution").answers == {
-        "bachelor_institution": "Foo Institute of Bar"
-    }
+def test_an_unknown_university_is_kept_as_written_and_the_user_told_it_cannot_be_checked(read):
+    result = read("Foo Institute of Bar", "bachelor_institution")
+    assert result.answers == {"bachelor_institution": "Foo Institute of Bar"}
+    (note,) = result.notes
+    assert note.startswith('I don\'t know "Foo Institute of Bar", so I can\'t check it')
+    assert "https://www.immd.gov.hk/pdf/aggregate_list.pdf" in note
+
+
+def test_a_bare_place_is_kept_as_written_and_the_university_named_after_it_offered(read):
+    """"Manchester" is not accepted as the University of Manchester (Manchester Metropolitan is another
+    university): the user is asked, at once, to say so if that is the one."""
+    result = read("Manchester", "bachelor_institution")
+    assert result.answers == {"bachelor_institution": "Manchester"}
+    assert result.notes == [
+        'I\'ve noted "Manchester" as you wrote it, as I can only check names I know. If you mean The '
+        'University of Manchester, say "actually, The University of Manchester".'
+    ]
+
+
+@pytest.mark.parametrize("text", ["actually, The University of Manchester", "what do you mean?", "hmm"])
+def test_a_reply_naming_no_language_is_not_read_as_speaking_none(read, text):
+    """It was: "actually, The University of Manchester", at the languages question, gave "Good English:
+    no" (and no Chinese, no other), which cost the English and two-languages points."""
+    assert read(text, "languages_english").answers == {}
+    assert read("English and Hindi", "languages_english").answers["languages_english"] is True
+
+
+def test_a_known_university_needs_no_note(read):
+    assert read("HKU", "bachelor_institution").notes == []
 
 
 @pytest.mark.parametrize("text", ["PRC", "mainland China", "Chinese"])
