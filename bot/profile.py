@@ -85,6 +85,7 @@ class Profile:
 BOOL_FIELDS = (
     "mainland_resident",
     "foreign_permanent_residence",
+    "overseas_residence_1_year",
     "born_overseas",
     "parent_hk_permanent_resident",
     "bachelor_stem",

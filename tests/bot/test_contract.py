@@ -201,3 +201,22 @@ def test_render_text_ends_with_the_disclaimer_line():
     out = render_text(run())
     assert out.splitlines()[-1] == "This is guidance, not legal advice. The Immigration Department decides."
     assert "Top Talent Pass Scheme (TTPS) Category A: You do not seem able to apply now." in out
+
+
+def test_every_profile_field_survives_parsing():
+    """overseas_residence_1_year was asked, stored and shown, but never parsed: the engine kept asking
+    for it. Every field the profile holds must come through parse_profile."""
+    import dataclasses
+
+    from bot.profile import Profile, parse_profile, profile_to_dict
+
+    sample = {"bool": True, "float | None": 3.0, "int | None": 30, "str | None": "X"}
+    data = {}
+    for f in dataclasses.fields(Profile):
+        kind = str(f.type).replace("bool | None", "bool")
+        if kind in sample:
+            data[f.name] = sample[kind]
+    data.update({"nationality": "CN", "degree_level": "master"})
+    parsed = profile_to_dict(parse_profile(data))
+    for name, value in data.items():
+        assert parsed[name] == value, name
