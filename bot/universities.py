@@ -136,7 +136,8 @@ def _by_place() -> dict[str, tuple[University, ...]]:
     return {place: tuple(unis) for place, unis in index.items()}
 
 
-def _looks_like_branch(norm: str) -> bool:
+def looks_like_branch(text: str) -> bool:
+    norm = normalise(text)
     return any(marker in norm for marker in _data()["list_definition"]["branch_markers"])
 
 
@@ -164,14 +165,14 @@ def match_university(name: str) -> UniversityMatch:
         return UniversityMatch(query, None, 0.0, "none")
     key, score, _ = best
     uni = fuzzy_keys[key]
-    if _looks_like_branch(norm):
+    if looks_like_branch(norm):
         return UniversityMatch(
             query, None, score, "branch", suggestion=uni if score >= cfg["suggest_score"] else None
         )
     distinct_score = fuzz.ratio(_distinct(norm), _distinct(key))
     if score >= cfg["accept_score"] and distinct_score >= cfg["distinct_accept_score"]:
         return UniversityMatch(query, uni, score, "fuzzy")
-    if score >= cfg["suggest_score"]:
+    if score >= cfg["suggest_score"] and distinct_score >= cfg["distinct_suggest_score"]:
         return UniversityMatch(query, None, score, "suggestion", suggestion=uni)
     return UniversityMatch(query, None, score, "none")
 

@@ -22,7 +22,7 @@ from bot.conversation.presenting import texts
 from bot.nlp import lexicon
 from bot.nlp.lexicon import country_demonyms
 from bot.profile import DEGREE_LEVELS
-from bot.universities import is_ugc_funded, match_university, official_list_url
+from bot.universities import is_ugc_funded, looks_like_branch, match_university, official_list_url
 
 # Words around an amount or a duration that say which answer it is (lower case, matched as words).
 MONEY_CUES = {
@@ -65,6 +65,8 @@ RESIDENCE_CUES = ("live in", "living in", "based in", "reside in", "residing in"
 GRADUATION_CUES = ("graduat", "class of", "finished my", "completed my")
 DEMONYMS = {demonym.lower() for demonym in country_demonyms()} | {"prc", "mainland"}
 CHINESE_LANGUAGES = {"chinese", "mandarin", "cantonese", "putonghua"}
+# Up to three words after a university's name, as in "..., Shenzhen" or "(Shenzhen campus)"
+CAMPUS_AFTER_A_NAME = re.compile(r"[\s,(\-–]+((?:[^\W\d_]+\s?){1,3})\)?")
 # After a degree, words that make it part of an answer's name ("bachelor's university", "master's year")
 DEGREE_NAMING_AN_ANSWER = re.compile(
     r"\s*(?:degree\s+)?(?:university|uni|school|college|institution|graduation|year|subject)\b", re.IGNORECASE
@@ -172,6 +174,8 @@ def _institution(text: str) -> tuple[str | None, str | None]:
     match = match_university(cleaned)
     if match.university:
         return match.university.name, None
+    if match.method == "branch":
+        return cleaned, texts()["university_branch"].format(query=cleaned)
     if match.suggestion:
         return cleaned, texts()["university_suggestion"].format(query=cleaned, name=match.suggestion.name)
     return cleaned, texts()["university_unknown"].format(query=cleaned, url=official_list_url())
@@ -252,7 +256,11 @@ def _read_entity(
             states_level = DEGREE_NAMING_AN_ANSWER.match(text, end) is None
             degrees_seen.append((start, level, states_level))
     elif label == "university":
-        name, note = _institution(value)
+        # "The Chinese University of Hong Kong, Shenzhen" is the branch, not the university it names
+        campus = CAMPUS_AFTER_A_NAME.match(text, end)
+        name, note = _institution(
+            value + campus.group(0) if campus and looks_like_branch(campus.group(1)) else value
+        )
         preceding = [level for position, level, _ in degrees_seen if position < start]
         level = preceding[-1] if preceding else None
         if asked_kind == "institution" and level is None:

@@ -521,6 +521,36 @@ def test_a_reply_to_questions_asked_together_that_answers_none_gets_a_hint(dispa
     assert events["requested_slot"] == "nationality"
 
 
+def test_something_else_told_at_questions_asked_together_is_kept_and_they_are_asked_again(dispatcher):
+    """ "My bachelor's was at HKU" at the nationality-and-age question was "Sorry, I didn't catch those",
+    and the university was lost."""
+    text = "my bachelor's was at HKU"
+    slots = {"requested_slot": "nationality", "asked_group": ABOUT_YOU}
+    entities = [entity("degree", "bachelor's", text), entity("university", "HKU", text)]
+    tracker = make_tracker(slots, text=text, intent="inform", entities=entities)
+    events = slot_events(run(ValidateProfileForm(), dispatcher, tracker))
+    assert events["bachelor_institution"] == "The University of Hong Kong"
+    assert (
+        texts(dispatcher)[0].startswith("Got it: ") and "The University of Hong Kong" in texts(dispatcher)[0]
+    )
+    assert texts_data()["reask"]["together"] not in texts(dispatcher)
+    assert "interview_failures" not in events and events["requested_slot"] == "nationality"
+
+
+def test_a_university_named_alone_replaces_the_name_kept_as_written(dispatcher):
+    """The note on "Manchester" says: 'If you mean The University of Manchester, say "actually, The
+    University of Manchester"'. That must work at whatever question comes next."""
+    text = "actually, The University of Manchester"
+    slots = {"bachelor_institution": "Manchester", "requested_slot": "age"}
+    entities = [entity("university", "The University of Manchester", text)]
+    tracker = make_tracker(slots, text=text, intent="correct_answer", entities=entities)
+    events = slot_events(run(ActionCorrectAnswer(), dispatcher, tracker))
+    assert events == {"bachelor_institution": "The University of Manchester"}
+    assert texts(dispatcher)[0] == "Updated: Bachelor's university: The University of Manchester."
+    form_events = slot_events(run(ValidateProfileForm(), CollectingDispatcher(), tracker))
+    assert "age" not in form_events  # the form leaves it to the correction, not read as the age
+
+
 def test_why_at_questions_asked_together_explains_each_of_them(dispatcher):
     slots = {"requested_slot": "nationality", "asked_group": ABOUT_YOU}
     run(ActionExplainQuestion(), dispatcher, make_tracker(slots))

@@ -130,3 +130,20 @@ def test_a_bare_place_suggests_the_university_named_after_it_but_never_accepts_i
 def test_a_place_in_another_form_of_name_is_not_suggested():
     # "University College London" is not "the University of London"
     assert match_university("London").suggestion is None
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Hanoi University of Science and Technology",  # was read as HKUST
+        "Pohang University of Science and Technology",  # was read as Huazhong
+        "UST",  # also the University of Santo Tomas: no longer an alias of HKUST
+    ],
+)
+def test_a_university_sharing_only_what_universities_are_called_is_not_another(name):
+    assert match_university(name).university is None
+
+
+def test_a_suggestion_needs_the_distinctive_words_to_be_alike():
+    assert match_university("Sorbonne University").suggestion is None  # it suggested Cornell University
+    assert match_university("Chinese Univ of HK").university.name == "The Chinese University of Hong Kong"

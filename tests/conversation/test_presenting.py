@@ -124,7 +124,7 @@ def test_a_scheme_only_the_immigration_department_can_settle_says_so_rather_than
 
 
 def test_close_calls_are_told_in_words_not_as_data():
-    """They were shown as "{'scheme': 'qmas', 'field': ...}": the key read was "message", the engine's is "text"."""
+    """They were shown as "{'scheme': 'qmas', ...}": the key read was "message", the engine's is "text"."""
     answers = {
         "nationality": "GB", "age": 30, "degree_level": "bachelor", "bachelor_institution": "HKU",
         "bachelor_graduation_year": 2015, "hk_study": False, "work_experience_years": 4,

@@ -120,12 +120,12 @@ def test_an_unknown_university_is_kept_as_written_and_the_user_told_it_cannot_be
     result = read("Foo Institute of Bar", "bachelor_institution")
     assert result.answers == {"bachelor_institution": "Foo Institute of Bar"}
     (note,) = result.notes
-    assert note.startswith('I don\'t know "Foo Institute of Bar", so I can\'t check it')
+    assert note.startswith("I don't know \"Foo Institute of Bar\", so I can't check it")
     assert "https://www.immd.gov.hk/pdf/aggregate_list.pdf" in note
 
 
 def test_a_bare_place_is_kept_as_written_and_the_university_named_after_it_offered(read):
-    """"Manchester" is not accepted as the University of Manchester (Manchester Metropolitan is another
+    """ "Manchester" is not accepted as the University of Manchester (Manchester Metropolitan is another
     university): the user is asked, at once, to say so if that is the one."""
     result = read("Manchester", "bachelor_institution")
     assert result.answers == {"bachelor_institution": "Manchester"}
@@ -309,3 +309,27 @@ def test_words_beside_or_instead_of_a_value_make_a_message_more_than_an_answer(n
 
 def entities_of(nlp, text):
     return [{"entity": e.label_, "start": e.start_char, "end": e.end_char} for e in nlp(text).ents]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The Chinese University of Hong Kong, Shenzhen",
+        "I did my bachelor at The Chinese University of Hong Kong (Shenzhen)",
+    ],
+)
+def test_a_university_followed_by_a_branch_campus_is_the_branch(read, text):
+    """It was read as CUHK itself, and so as on the list: a branch campus is not."""
+    result = read(text, "bachelor_institution")
+    assert result.answers["bachelor_institution"].startswith("The Chinese University of Hong Kong")
+    assert result.answers["bachelor_institution"] != "The Chinese University of Hong Kong"
+    assert "branch campus" in result.notes[0]
+
+
+def test_naming_an_answer_by_its_degree_does_not_change_the_degree(read):
+    """ "change my bachelor's university" answered "Updated: Highest degree: Bachelor's"."""
+    assert "degree_level" not in read("change my bachelor's university", None, "correct_answer").answers
+    assert read("my bachelor's university is HKU", None).answers == {
+        "bachelor_institution": "The University of Hong Kong"
+    }
+    assert read("I have a bachelor's from HKU", None).answers["degree_level"] == "bachelor"
