@@ -106,7 +106,9 @@ class InterviewFormValidation(FormValidationAction):
         # Another intent is an interruption for the rules, unless the message is nothing but an answer to
         # this question ("Germany", "28"): then the classifier's intent cannot be what was meant.
         bare = asked is not None and intent not in ANSWER_INTENTS
-        if bare and (in_group or intent in NEVER_READ_AS_ANSWERS or not is_bare_answer(message, entities)):
+        if bare and (
+            in_group or intent in NEVER_READ_AS_ANSWERS or not is_bare_answer(message, entities, asked.kind)
+        ):
             return []
         if in_group:
             return self.group_answer_events(dispatcher, tracker, asked, asked_group, intent)

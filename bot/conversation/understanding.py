@@ -71,6 +71,10 @@ CAMPUS_AFTER_A_NAME = re.compile(r"[\s,(\-–]+((?:[^\W\d_]+\s?){1,3})\)?")
 DEGREE_NAMING_AN_ANSWER = re.compile(
     r"\s*(?:degree\s+)?(?:university|uni|school|college|institution|graduation|year|subject)\b", re.IGNORECASE
 )
+# "no income", "didn't earn anything", "I was a student, nothing": an amount of nothing, in words
+NO_INCOME = re.compile(
+    r"\b(?:no (?:income|salary|pay|earnings|profit)|(?:didn'?t|did not) earn|nothing|unemployed)\b"
+)
 NONE_WORDS = {"none", "zero", "no", "nope", "nil", "nothing", "0", "not any", "never"}
 GBA_CUES = ("gba", "greater bay", "campus", "shenzhen", "zhuhai", "guangzhou", "dongguan", "foshan")
 LOCAL_CUES = ("full time", "full-time", "fulltime", "in hong kong", "in hk", "local")
@@ -345,7 +349,8 @@ def _read_whole_answer(
         else:
             result.set(asked.field, normalise.parse_years_duration(text, as_of))
     elif kind == "money":
-        if said_no and asked.no_means is not None:
+        nothing = said_no or lowered in NONE_WORDS or NO_INCOME.search(lowered) is not None
+        if nothing and asked.no_means is not None and not normalise.parse_money(text, as_of=as_of):
             result.set(asked.field, asked.no_means)
             return
         money = normalise.parse_money(text, as_of=as_of)
@@ -379,10 +384,11 @@ _AROUND_A_VALUE = frozenset({
     "nearly", "over", "under", "i", "i'm", "im", "am", "my", "is", "it's", "its", "from", "in", "at", "a",
     "an", "the", "ok", "okay", "um", "uh", "hmm",
 })  # fmt: skip
+_NOTHING = frozenset({"zero", "none", "nothing", "nil"})
 _NUMBER = re.compile(r"^[~≈]?\d+(?:[.,]\d+)*\+?$")
 
 
-def is_bare_answer(text: str, entities: Iterable[Mapping[str, Any]]) -> bool:
+def is_bare_answer(text: str, entities: Iterable[Mapping[str, Any]], asked_kind: str | None = None) -> bool:
     """Whether the message is nothing but values: the spans the pipeline found, numbers, punctuation and
     a few filler words ("Germany", "28", "about 10 years", "HK$2.5m", "only high school"). Such a
     message can only be an answer, whatever intent the classifier gave it."""
@@ -393,8 +399,10 @@ def is_bare_answer(text: str, entities: Iterable[Mapping[str, Any]]) -> bool:
     )
     words = [w.strip(".,!?;:()'\"") for w in rest.lower().split()]
     words = [w for w in words if w]
-    loose = [w for w in words if w not in _AROUND_A_VALUE and not _NUMBER.match(w)]
-    has_value = bool(covered) or any(_NUMBER.match(w) for w in words)
+    # At an amount question "zero", "none" or "nothing" is an amount (read as out of scope, it looped)
+    nothing = _NOTHING if asked_kind == "money" else frozenset()
+    loose = [w for w in words if w not in _AROUND_A_VALUE and not _NUMBER.match(w) and w not in nothing]
+    has_value = bool(covered) or any(_NUMBER.match(w) or w in nothing for w in words)
     return has_value and not loose
 
 

@@ -333,3 +333,22 @@ def test_naming_an_answer_by_its_degree_does_not_change_the_degree(read):
         "bachelor_institution": "The University of Hong Kong"
     }
     assert read("I have a bachelor's from HKU", None).answers["degree_level"] == "bachelor"
+
+
+@pytest.mark.parametrize(
+    "text", ["zero", "none", "nothing", "i had no income, i was student", "I was unemployed"]
+)
+def test_no_income_is_an_income_of_nothing(read, text):
+    """The income question looped on these ("I didn't catch an amount", or "only Hong Kong visas")."""
+    assert read(text, "annual_income_hkd").answers == {"annual_income_hkd": 0}
+
+
+def test_an_amount_beside_a_no_is_still_the_amount(read):
+    assert read("no, about 300k", "annual_income_hkd").answers == {"annual_income_hkd": 300_000}
+
+
+def test_nothing_is_a_bare_answer_only_at_an_amount_question():
+    """At the NLU, "none" keeps its intent (a "no" must stay a no to "start over?"); the form reads it as
+    an amount when an amount was asked, whatever intent it got."""
+    assert is_bare_answer("zero", [], "money") and is_bare_answer("none", [], "money")
+    assert not is_bare_answer("none", []) and not is_bare_answer("no", [], "money")
