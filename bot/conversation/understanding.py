@@ -47,11 +47,21 @@ LANGUAGE_CUES = (
     "written",
     "native",
     "mother tongue",
+    # how well: "english good", "my french is basic"
+    "good",
+    "well",
+    "basic",
+    "ok",
+    "okay",
+    "ielts",
+    "toefl",
 )
 # A country's *name* is a nationality only with one of these right beside it ("from India", "UK
 # passport"); a demonym ("Indian") always is. So "3 years in Hong Kong" or "an offer from a HK bank"
 # say nothing about nationality.
-NATIONALITY_BEFORE = ("from", "nationality", "nationality is", "citizen of", "national of")
+NATIONALITY_BEFORE = ("from", "frm", "nationality", "nationality is", "citizen of", "national of")
+# A place, not a nationality, even for a demonym-like name: "6 years in Saudi", "worked at Swiss Re"
+PLACE_BEFORE = ("in", "at", "to", "into", "near")
 NATIONALITY_AFTER = (
     "citizen",
     "citizens",
@@ -319,6 +329,9 @@ def yes_or_no(text: str, intent: str | None) -> bool | None:
 
 def _names_a_nationality(text: str, start: int, end: int, value: str) -> bool:
     words = value.lower().split()
+    place = re.findall(r"[a-z']+", text[:start].lower())[-1:]
+    if place and place[0] in PLACE_BEFORE:
+        return False
     if any(word in DEMONYMS for word in words) or any(cue in words for cue in NATIONALITY_AFTER):
         return True
     before = " ".join(re.findall(r"[a-z']+", text[:start].lower())[-2:])
@@ -632,7 +645,9 @@ def _as_country_if_meant(
         if other is not entity
     )
     about_speaking = _has_cue(clause, LANGUAGE_CUES) or listed_with_languages
-    if answering_nationality or not (answering_languages or about_speaking):
+    # "Brazilian, 35, ..., also French": with the nationality said, the other such word is a language
+    nationality_said = any(other.get("entity") == "country" for other in entities if other is not entity)
+    if answering_nationality or not (answering_languages or about_speaking or nationality_said):
         return {**entity, "entity": "country"}
     return entity
 

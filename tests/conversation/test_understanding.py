@@ -352,3 +352,16 @@ def test_nothing_is_a_bare_answer_only_at_an_amount_question():
     an amount when an amount was asked, whatever intent it got."""
     assert is_bare_answer("zero", [], "money") and is_bare_answer("none", [], "money")
     assert not is_bare_answer("none", []) and not is_bare_answer("no", [], "money")
+
+
+@pytest.mark.parametrize(
+    ("text", "nationality"),
+    [
+        ("Brazilian, 35, my english is good, also french", "BR"),  # was France
+        ("I am Vietnamese, 30, english good", "VN"),  # was the United Kingdom
+        ("mandarin, taiwanese, english", "TW"),  # was the United Kingdom
+        ("im frm philipines, 29, nurse 6yrs in saudi", "PH"),  # was Saudi Arabia
+    ],
+)
+def test_a_language_or_a_place_worked_in_does_not_overwrite_the_nationality(read, text, nationality):
+    assert read(text).answers["nationality"] == nationality
