@@ -25,6 +25,21 @@ from bot.profile import DEGREE_LEVELS
 from bot.universities import is_ugc_funded, looks_like_branch, match_university, official_list_url
 
 # Words around an amount or a duration that say which answer it is (lower case, matched as words).
+# Amounts that are not the applicant's income last year, by the words beside them (TTPS counts pay and
+# business profit, never returns on one's own investments: S6 note 1)
+NOT_INCOME_CUES = {
+    "not_yours": ("family", "parents", "father", "mother", "dad", "mom", "mum", "husband", "wife", "spouse"),
+    "investment_returns": ("dividend", "dividends", "investment return", "investment returns",
+                           "investment income", "interest", "rental", "rent", "capital gain", "capital gains",
+                           "passive income"),
+    "job_offer": ("offer", "offered", "will pay", "would pay", "will earn", "would earn", "new job"),
+}  # fmt: skip
+INCOME_CUES = ("salary", "salaries", "bonus", "bonuses", "pay", "paid", "wage", "wages", "income", "earn",
+               "earned", "earning", "earnings", "commission", "allowance", "stock options", "rsu", "rsus",
+               "package", "compensation")  # fmt: skip
+TOTAL_CUES = ("total", "altogether", "in all", "overall", "combined")
+# Where one amount's words end and the next one's begin
+AMOUNT_BREAK = re.compile(r"[,;.]|\band\b|\bplus\b|\bwith\b|\bbut\b|\bwhile\b")
 MONEY_CUES = {
     "net_assets_hkd": ("asset", "assets", "net worth", "wealth", "invest", "investment", "savings"),
     "business_profit_hkd": ("profit", "profits", "my company made", "business made"),
@@ -169,6 +184,72 @@ def _cannot_convert(words: Iterable[str], result: Understood) -> bool:
     return False
 
 
+def _own_words(text: str, start: int, end: int, previous_end: int, next_start: int) -> str:
+    """The words that go with one amount: back to the last break before it, on to the first after it
+    ("€300k salary plus €50k bonus": "salary" is the first amount's, "bonus" the second's)."""
+    before = AMOUNT_BREAK.split(text[previous_end:start].lower())[-1]
+    after = AMOUNT_BREAK.split(text[end:next_start].lower())[0]
+    return f"{before} {after}"
+
+
+def _read_amounts(
+    amounts: list[Mapping[str, Any]], text: str, asked: Question | None, as_of: dt.date, result: Understood
+) -> None:
+    """Every amount of a message, together: each is what the words beside it say (profit, assets, pay);
+    one that is not the applicant's income (a family's money, investment returns, a job offer's pay) is
+    left out and said so; pay in parts ("salary plus bonus") is added up, unless a total is given."""
+    income: list[normalise.MoneyValue] = []
+    total: normalise.MoneyValue | None = None
+    for i, entity in enumerate(amounts):
+        start, end = int(entity.get("start") or 0), int(entity.get("end") or 0)
+        money = normalise.parse_money(str(entity.get("value", "")), as_of=as_of)
+        if money is None:
+            continue
+        if money.currency_assumed:  # a currency we cannot convert, right beside it ("KES 6m")?
+            beside = WORD.findall(text[:start])[-1:] + WORD.findall(text[end:])[:1]
+            if _cannot_convert(beside, result):
+                continue
+        previous_end = int(amounts[i - 1].get("end") or 0) if i else 0
+        next_start = int(amounts[i + 1].get("start") or len(text)) if i + 1 < len(amounts) else len(text)
+        words = _own_words(text, start, end, previous_end, next_start)
+        left_out = next((kind for kind, cues in NOT_INCOME_CUES.items() if _has_cue(words, cues)), None)
+        if left_out:
+            result.notes.append(texts()["amounts"][left_out].format(amount=_hkd(money)))
+            continue
+        cued = next((f for f, cues in MONEY_CUES.items() if _has_cue(words, cues)), None)
+        if cued is None and not _has_cue(words, INCOME_CUES):
+            cued = next(
+                (f for f, cues in MONEY_CUES.items() if _has_cue(_clause_around(text, start, end), cues)),
+                None,
+            )
+        if cued:
+            _set_money(result, cued, money)
+        elif _has_cue(words, TOTAL_CUES):
+            total = total or money
+        elif _has_cue(words, INCOME_CUES) or asked is None or asked.kind != "money":
+            income.append(money)
+        else:
+            _set_money(result, asked.field, money)  # a bare amount answers the amount asked
+    if total is not None or len(income) == 1:
+        _set_money(result, "annual_income_hkd", total or income[0])
+    elif income:
+        yearly = [m.amount_hkd * (12 if m.period == "month" else 1) for m in income]
+        parts = " + ".join(_hkd(m) for m in income)
+        for m in income:
+            if (note := _money_note(m)) and note not in result.notes:
+                result.notes.append(note)
+        result.set(
+            "annual_income_hkd",
+            sum(yearly),
+            texts()["amounts"]["added_up"].format(parts=parts, total=sum(yearly)),
+        )
+
+
+def _hkd(money: normalise.MoneyValue) -> str:
+    per = {"month": " a month", "year": " a year"}.get(money.period or "", "")
+    return f"HK${money.amount_hkd:,.0f}{per}"
+
+
 def _set_money(result: Understood, field_path: str, value: normalise.MoneyValue) -> None:
     """An amount in HKD. Income is asked per year, so a monthly figure counts twelve times, and we say so."""
     result.set(field_path, value.amount_hkd, _money_note(value))
@@ -292,16 +373,6 @@ def _read_entity(
             result.set("age", normalise.parse_age(value))
         else:
             result.set(cued or "work_experience_years", years)
-    elif label == "money":
-        money = normalise.parse_money(value, as_of=as_of)
-        if money is None:
-            return
-        if money.currency_assumed:  # a currency we cannot convert, right beside it ("KES 6m")?
-            beside = WORD.findall(text[:start])[-1:] + WORD.findall(text[end:])[:1]
-            if _cannot_convert(beside, result):
-                return
-        cued = next((f for f, cues in MONEY_CUES.items() if _has_cue(context, cues)), None)
-        _set_money(result, cued or (asked.field if asked_kind == "money" else "annual_income_hkd"), money)
     elif label == "year":
         year = normalise.parse_year(value, as_of)
         if asked and asked.field == "hk_study.graduation_date":
@@ -445,6 +516,7 @@ def understand(
     ]
     for entity in ordered:
         _read_entity(entity, text, asked, as_of, result, degrees_seen)
+    _read_amounts([e for e in ordered if e.get("entity") == "money"], text, asked, as_of, result)
     stated = [level for _, level, states_level in degrees_seen if states_level]
     if stated:
         result.set("degree_level", max(stated, key=DEGREE_LEVELS.index))

@@ -365,3 +365,37 @@ def test_nothing_is_a_bare_answer_only_at_an_amount_question():
 )
 def test_a_language_or_a_place_worked_in_does_not_overwrite_the_nationality(read, text, nationality):
     assert read(text).answers["nationality"] == nationality
+
+
+@pytest.mark.parametrize(
+    ("text", "income", "note"),
+    [
+        # was the bonus alone (HK$405,150)
+        ("€300k salary plus €50k bonus", 2_836_050, "I added up HK$2,430,900 + HK$405,150"),
+        # was HK$1.2m: a total given is the income
+        ("total income was about HK$3.5 million, salary was HK$1.2m", 3_500_000, None),
+        # was HK$2.3m, the dividends
+        ("Salary was 1.2 million HKD plus 2.3 million in dividends", 1_200_000, "I've left out HK$2,300,000"),
+        # was net assets of HK$3.4m, the salary lost
+        ("SGD 200k salary and SGD 600k investment returns", 1_144_200, "of investment returns"),
+    ],
+)
+def test_income_is_pay_and_profit_added_up_without_investment_returns(read, text, income, note):
+    result = read(text)
+    assert result.answers["annual_income_hkd"] == pytest.approx(income)
+    assert "net_assets_hkd" not in result.answers
+    if note:
+        assert any(note in n for n in result.notes), result.notes
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("Thai, 17, my family has HK$50 million", "it sounds like your family's money"),  # was income
+        ("I have a job offer paying 60k HKD per month", "the pay of a job offer"),  # was income last year
+    ],
+)
+def test_money_that_is_not_your_income_last_year_is_left_out_and_said_so(read, text, said):
+    result = read(text)
+    assert "annual_income_hkd" not in result.answers and "net_assets_hkd" not in result.answers
+    assert any(said in note for note in result.notes)
