@@ -830,11 +830,16 @@ def assess_iang(p: Profile, as_of: dt.date) -> dict:
             checks.append(Check("iang.graduation", False, text("iang_grad_future"), window["source"]))
         else:
             recent = as_of <= _add_months(hk.graduation_date, months)
+            key = "iang_recent" if recent else "iang_not_recent"
+            # A month without a day is kept as its first day: late in that month may still be recent.
+            month_end = _add_months(hk.graduation_date.replace(day=1), 1) - dt.timedelta(days=1)
+            if not recent and hk.graduation_date.day == 1 and as_of <= _add_months(month_end, months):
+                key = "iang_not_recent_unless_late"
             checks.append(
                 Check(
                     "iang.graduation",
                     True,
-                    text("iang_recent" if recent else "iang_not_recent", months=months),
+                    text(key, months=months),
                     window["source"],
                     window["status"],
                 )

@@ -67,8 +67,10 @@ def format_value(question: Question, value: Any) -> str:
         return f"HK${value:,.0f}"
     if question.kind == "years":
         return f"{value:g} years" if value != 1 else "1 year"
-    if question.kind == "month":
-        return format_date(value)[2:].strip() if isinstance(value, str) else str(value)
+    if question.kind == "month":  # a month alone is kept as its first day: "Jun 2026"; else "30 Jun 2026"
+        if not isinstance(value, str):
+            return str(value)
+        return format_date(value) if not value.endswith("-01") else f"{dt.date.fromisoformat(value):%b %Y}"
     return str(value).replace("_", " ")
 
 

@@ -277,7 +277,8 @@ def _institution(text: str) -> tuple[str | None, str | None]:
 
 
 def parse_month(text: str, as_of: dt.date) -> str | None:
-    """ "June 2025", "06/2025", "2025-06-30" -> an ISO date. A month alone is read as its first day."""
+    """ "June 2025", "06/2025", "2025-06-30", "30 June 2025" -> an ISO date. A month alone is read as its
+    first day; a day given is kept (IANG's six months count from it)."""
     lowered = text.lower()
     iso = re.search(r"\b(19|20)\d\d-\d\d-\d\d\b", lowered)
     if iso:
@@ -295,7 +296,23 @@ def parse_month(text: str, as_of: dt.date) -> str | None:
         month = next((MONTHS[w] for w in re.findall(r"[a-z]+", lowered) if w in MONTHS), None)
     if not month or not 1 <= month <= 12 or not 1950 <= year <= as_of.year + 6:
         return None
-    return dt.date(year, month, 1).isoformat()
+    # A day beside the month's name: "30 June", "30th of June", "June 30"
+    names = "|".join(sorted(MONTHS, key=len, reverse=True))
+    day = (
+        None
+        if numeric
+        else re.search(
+            rf"\b([0-3]?\d)(?:st|nd|rd|th)?(?:\s+of)?\s+(?:{names})\b|\b(?:{names})\s+([0-3]?\d)(?:st|nd|rd|th)?\b(?!\d)",
+            lowered,
+        )
+    )
+    day_numeric = re.search(r"\b([0-3]?\d)\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*((?:19|20)\d\d)\b", lowered)
+    if day_numeric:  # 30/06/2026, day first as in Hong Kong
+        day, month = day_numeric, int(day_numeric.group(2))
+    try:
+        return dt.date(year, month, int(next(g for g in day.groups() if g)) if day else 1).isoformat()
+    except ValueError:  # "31 June"
+        return dt.date(year, month, 1).isoformat()
 
 
 def _programme(text: str) -> str | None:

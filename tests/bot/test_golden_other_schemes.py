@@ -330,3 +330,19 @@ def test_a_greater_bay_area_campus_graduate_is_told_the_route_began_as_a_pilot()
     assert any("two-year trial" in c and "check the official page" in c for c in caveats)
     local = {"hk_study": {"programme": "full_time_local", "graduation_date": "2025-03-01"}}
     assert scheme(run(local), "iang")["caveats"] == []
+
+
+def test_iang_six_months_count_from_the_day_and_a_month_alone_says_it_may_depend_on_it():
+    """On 7 Dec 2026: 30 June is within six months (no job offer needed); "June" alone, kept as 1 June,
+    is not, but the reason says a later day in June may change that."""
+    today = dt.date(2026, 12, 7)
+    late = run({"hk_study": {"programme": "full_time_local", "graduation_date": "2026-06-30"}}, as_of=today)
+    assert scheme(late, "iang")["route"] == "recent"
+    month = run({"hk_study": {"programme": "full_time_local", "graduation_date": "2026-06-01"}}, as_of=today)
+    graduation = next(c for c in scheme(month, "iang")["checks"] if c["rule"] == "iang.graduation")
+    assert scheme(month, "iang")["route"] == "non_recent" and "change my graduation date" in graduation["reason"]
+    long_ago = run(
+        {"hk_study": {"programme": "full_time_local", "graduation_date": "2025-01-01"}}, as_of=today
+    )
+    old = next(c for c in scheme(long_ago, "iang")["checks"] if c["rule"] == "iang.graduation")
+    assert "change my graduation date" not in old["reason"]

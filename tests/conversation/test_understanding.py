@@ -399,3 +399,19 @@ def test_money_that_is_not_your_income_last_year_is_left_out_and_said_so(read, t
     result = read(text)
     assert "annual_income_hkd" not in result.answers and "net_assets_hkd" not in result.answers
     assert any(said in note for note in result.notes)
+
+
+@pytest.mark.parametrize(
+    ("text", "date"),
+    [
+        ("graduated on 30 June 2026", "2026-06-30"),  # the day was dropped: IANG's six months count from it
+        ("June 30, 2026", "2026-06-30"),
+        ("30/06/2026", "2026-06-30"),
+        ("June 2026", "2026-06-01"),
+        ("I graduated in June 2026 after 4 years", "2026-06-01"),  # "4" is not the day
+    ],
+)
+def test_a_graduation_day_given_is_kept(text, date):
+    import datetime as dt
+
+    assert parse_month(text, dt.date(2026, 12, 7)) == date
