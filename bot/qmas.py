@@ -59,9 +59,18 @@ def prerequisites(p: Profile, as_of: dt.date) -> list:
     character = pre["good_character"]
     out.append(check_character(p, "qmas.prereq.good_character", character["source"], character["bar"]))
     education = pre["basic_education"]
-    out.append(
-        check_first_degree(p, "qmas.prereq.basic_education", education["source"], education["first_degree"])
+    degree = check_first_degree(
+        p, "qmas.prereq.basic_education", education["source"], education["first_degree"]
     )
+    if degree.met is False and p.exceptional_achievement is not False:
+        # Without a degree, "documented experience and achievements" may be accepted instead (S1): an
+        # award or recognised work leaves it to ImmD; not knowing yet is worth the question.
+        key = (
+            "degree_below_first_achievements" if p.exceptional_achievement else "degree_below_first_ask_award"
+        )
+        asked = () if p.exceptional_achievement else ("exceptional_achievement",)
+        degree = Check(degree.rule, None, text(key), degree.source, degree.status, asked)
+    out.append(degree)
     lang_rule = select(pre["language_prerequisite"], as_of)
     if lang_rule and lang_rule["value"]:
         ok = t_or(p.languages.english, p.languages.chinese)

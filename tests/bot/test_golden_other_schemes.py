@@ -340,7 +340,9 @@ def test_iang_six_months_count_from_the_day_and_a_month_alone_says_it_may_depend
     assert scheme(late, "iang")["route"] == "recent"
     month = run({"hk_study": {"programme": "full_time_local", "graduation_date": "2026-06-01"}}, as_of=today)
     graduation = next(c for c in scheme(month, "iang")["checks"] if c["rule"] == "iang.graduation")
-    assert scheme(month, "iang")["route"] == "non_recent" and "change my graduation date" in graduation["reason"]
+    assert (
+        scheme(month, "iang")["route"] == "non_recent" and "change my graduation date" in graduation["reason"]
+    )
     long_ago = run(
         {"hk_study": {"programme": "full_time_local", "graduation_date": "2025-01-01"}}, as_of=today
     )

@@ -170,3 +170,15 @@ def test_passing_through_the_achievement_test_cites_its_criteria_and_says_their_
     route = next(c for c in qmas["checks"] if c["rule"] == "qmas.route")
     assert qmas["status"] == "eligible" and route["met"] is True
     assert route["data_status"] == "SECONDARY" and "secondary source" in route["status_note"]
+
+
+def test_without_a_degree_achievements_may_stand_in_for_it_and_the_award_question_is_asked():
+    """QMAS: "normally a first degree; exceptionally ... documented experience and achievements" (S1). An
+    Olympic champion without a degree was told "not a fit" and never asked about the award."""
+    medallist = scheme(run({"degree_level": "none", "exceptional_achievement": True}), "qmas")
+    degree = next(c for c in medallist["checks"] if c["rule"] == "qmas.prereq.basic_education")
+    assert medallist["status"] == "more_info_needed" and degree["met"] is None and not degree["settled_by"]
+    unknown = scheme(run({"degree_level": "none"}, drop=("exceptional_achievement",)), "qmas")
+    assert unknown["status"] == "more_info_needed" and "exceptional_achievement" in unknown["missing"]
+    without = scheme(run({"degree_level": "none", "exceptional_achievement": False}), "qmas")
+    assert without["status"] == "not_eligible"
