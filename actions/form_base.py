@@ -39,6 +39,7 @@ from bot.conversation.understanding import (
     names_a_correction,
     understand,
     understand_together,
+    without_a_lower_degree,
     yes_or_no,
 )
 
@@ -113,6 +114,7 @@ class InterviewFormValidation(FormValidationAction):
         if in_group:
             return self.group_answer_events(dispatcher, tracker, asked, asked_group, intent)
         understood = understand(message, entities, asked, "inform" if bare else intent, as_of())
+        without_a_lower_degree(understood, answers, asked)
         if bare and understood.answers.get(asked.slot, SKIPPED) == SKIPPED:
             return []
         events: list[EventType] = [SlotSet(slot, value) for slot, value in understood.answers.items()]
@@ -180,6 +182,7 @@ class InterviewFormValidation(FormValidationAction):
         once; a question it leaves out is asked on its own next."""
         text = tracker.latest_message.get("text") or ""
         understood = understand_together(text, latest_entities(tracker), members, intent, as_of())
+        without_a_lower_degree(understood, answers_from(tracker), asked)
         if not understood.answers:
             return self.not_understood(dispatcher, tracker, asked.slot, "together")
         self.say_back(dispatcher, understood, with_answers=True)

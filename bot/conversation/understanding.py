@@ -363,6 +363,8 @@ def _read_entity(
             result.set("nationality", country)
     elif label == "degree":
         level = normalise.parse_degree_level(value)
+        if level and normalise.negated_before(text[:start]):  # "I don't have a master's!"
+            return
         if level:
             # "my bachelor's university" names an answer; it does not say the highest degree is a bachelor's
             states_level = DEGREE_NAMING_AN_ANSWER.match(text, end) is None
@@ -758,6 +760,24 @@ def names_a_correction(
 
 
 INSTITUTION_FIELDS = ("bachelor_institution", "postgraduate_institution")
+
+
+def without_a_lower_degree(
+    understood: Understood, answers: Mapping[str, Any], asked: Question | None
+) -> None:
+    """A degree named in passing ("bachelor also Zhejiang, 2012") is not a new highest degree when a
+    higher one was given: answering the bachelor's questions names the bachelor's. Asked, or corrected, the
+    degree is taken as said."""
+    slot = question_for_field("degree_level").slot
+    new, given = understood.answers.get(slot), answers.get(slot)
+    if asked is not None and asked.slot == slot:
+        return
+    if (
+        new in DEGREE_LEVELS
+        and given in DEGREE_LEVELS
+        and DEGREE_LEVELS.index(new) < DEGREE_LEVELS.index(given)
+    ):
+        del understood.answers[slot]
 
 
 def university_named_alone(

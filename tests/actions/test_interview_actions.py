@@ -157,6 +157,20 @@ def test_a_correction_that_names_nothing_to_change_answers_the_question_asked(di
     assert events["bachelor_institution"] and events["asked_group"] is None
 
 
+def test_naming_the_bachelors_in_answering_its_questions_keeps_the_higher_degree(dispatcher):
+    """ "bachelor also zhejiang uni, 2012, yes" after "master's" set the highest degree to bachelor's."""
+    bachelor = {
+        "name": "bachelor", "kind": "together",
+        "members": ["bachelor_institution", "bachelor_graduation_year", "bachelor_stem"],
+    }  # fmt: skip
+    text = "bachelor also zhejiang uni, 2012, yes"
+    slots = {"requested_slot": "bachelor_institution", "degree_level": "master", "asked_group": bachelor}
+    entities = [entity("degree", "bachelor", text), entity("year", "2012", text)]
+    tracker = make_tracker(slots, text=text, intent="inform", entities=entities)
+    events = slot_events(run(ValidateProfileForm(), dispatcher, tracker))
+    assert "degree_level" not in events and events["bachelor_graduation_year"] == 2012
+
+
 def test_a_correction_naming_nothing_at_a_question_leaves_it_to_the_form_in_silence(dispatcher):
     tracker = make_tracker(
         {"requested_slot": "age"}, text="35", intent="correct_answer", active_loop="profile_form"

@@ -415,3 +415,9 @@ def test_a_graduation_day_given_is_kept(text, date):
     import datetime as dt
 
     assert parse_month(text, dt.date(2026, 12, 7)) == date
+
+
+def test_a_denied_degree_is_not_taken_as_had(read):
+    """ "I don't have a master's!" was read as "Highest degree: Master's"."""
+    assert "degree_level" not in read("I don't have a master's!").answers
+    assert read("no master's yet, just a BSc").answers["degree_level"] == "bachelor"
