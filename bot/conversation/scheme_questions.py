@@ -127,6 +127,10 @@ def _about(scheme_id: str, topic: str, as_of: dt.date) -> list[str]:
         lines = [
             say("scheme_info", "job_offer_yes" if facts["job_offer_required"] else "job_offer_no", name=name)
         ]
+    elif topic == "job_offer" and (
+        said := [s for s in explain_scheme(scheme_id)["summary"] if "job offer" in s]
+    ):
+        lines = said  # it depends (IANG: not within six months of graduating): the summary says on what
     elif topic == "quota" and facts.get("quota"):
         quota = facts["quota"]
         lines = [say("scheme_info", "quota_none", name=name) if quota == "none" else
@@ -199,4 +203,22 @@ def answer(text: str, as_of: dt.date, scheme_ids: list[str] | None = None) -> li
             source = _source_line(facts["official_url"], facts.get("source_date"))
             messages.append("\n".join([facts["name"], *lines, source]))
         return messages
-    return ["\n".join(_about(s, topic, as_of)) for s in scheme_ids]
+    messages: list[str] = []
+    shared: dict[str, list[str]] = {}  # an answer with the scheme's name taken out -> the schemes giving it
+    for scheme_id in scheme_ids:
+        name = _scheme_facts(as_of)[scheme_id]["name"]
+        said = "\n".join(_about(scheme_id, topic, as_of))
+        shared.setdefault(said.replace(name, "{name}"), []).append(name)
+    for said, names in shared.items():
+        # TTPS A, B and C mostly answer alike: once, naming them together, not three times over
+        messages.append(said.replace("{name}", names[0] if len(names) == 1 else _together(names)))
+    return messages
+
+
+def _together(names: list[str]) -> str:
+    """ "Top Talent Pass Scheme (TTPS) Categories A, B and C" from the three full names."""
+    stems = {name.rpartition(" Category ")[0] for name in names}
+    if len(stems) == 1 and "" not in stems:
+        letters = [name.rpartition(" Category ")[2] for name in names]
+        return f"{stems.pop()} Categories {', '.join(letters[:-1])} and {letters[-1]}"
+    return ", ".join(names[:-1]) + " and " + names[-1]

@@ -98,3 +98,19 @@ def test_a_quota_answer_cites_the_quotas_own_source_and_how_sure_it_is():
 def test_a_quota_resting_on_a_secondary_source_says_so():
     (message,) = answer("is there a quota for qmas", AS_OF.replace(year=2023, month=6, day=1))
     assert "suspended" in message and "secondary source" in message
+
+
+def test_categories_answering_alike_are_answered_once_together():
+    """ "How long does TTPS take?" gave three identical paragraphs, one per category."""
+    (message,) = answer("how long does ttps take", AS_OF)
+    assert message.startswith("Top Talent Pass Scheme (TTPS) Categories A, B and C:")
+    stays = answer("how long can I stay on ttps", AS_OF)  # A's first stay differs from B and C's
+    assert [m.split(":")[0] for m in stays] == [
+        "Top Talent Pass Scheme (TTPS) Category A",
+        "Top Talent Pass Scheme (TTPS) Categories B and C",
+    ]
+
+
+def test_whether_iang_needs_a_job_offer_is_answered_by_when_you_apply():
+    (message,) = answer("do I need a job offer for IANG?", AS_OF)
+    assert "within 6 months" in message and "don't state" not in message
