@@ -24,7 +24,7 @@ class ActionAssess(Action):
     ) -> list[dict[str, Any]]:
         answers = answers_from(tracker)
         assessment = assess(profile(answers), as_of())
-        for message in render_assessment(assessment):
+        for message in render_assessment(assessment, answers):
             dispatcher.utter_message(text=message)
         # Widgets draw this as a card; channels without custom payloads show the texts above.
         dispatcher.utter_message(json_message={"type": "assessment", "assessment": assessment})

@@ -98,15 +98,22 @@ def schemes_needing(assessment: Mapping[str, Any], field: str) -> list[str]:
     ]
 
 
-def status_line(scheme: Mapping[str, Any]) -> str:
+def still_to_ask(scheme: Mapping[str, Any], answers: Mapping[str, Any] | None) -> list[Question]:
+    """The questions a scheme waits for that have not been answered. An answer can leave a scheme open
+    ("IIT Bombay": a university we cannot confirm on the list); asking for it again would not help."""
+    asked = [q for f in scheme.get("missing", ()) if (q := question_for_field(f))]
+    return [q for q in asked if answers is None or answers.get(q.slot) is None]
+
+
+def status_line(scheme: Mapping[str, Any], answers: Mapping[str, Any] | None = None) -> str:
     status = scheme["status"]
-    if status == "more_info_needed" and not scheme.get("missing"):
+    if status == "more_info_needed" and not still_to_ask(scheme, answers):
         status = "undecided"  # nothing left to ask: "I need more answers" would promise what we can't do
     label = texts()["status"][status]
     return f"{label['icon']} {label['words']}: {scheme['name']}"
 
 
-def _scheme_detail(scheme: Mapping[str, Any], said: set[str]) -> list[str]:
+def _scheme_detail(scheme: Mapping[str, Any], said: set[str], answers: Mapping[str, Any] | None) -> list[str]:
     """The reasons that decided it: for a no, the rules not met; for an open one, the questions left;
     for a yes (or a yes once there is a job offer), what we could not check and what rests on less than
     an official page. ``said`` holds the lines earlier schemes gave, so a shared caveat comes once."""
@@ -114,10 +121,16 @@ def _scheme_detail(scheme: Mapping[str, Any], said: set[str]) -> list[str]:
     if scheme["status"] == "not_eligible":
         return [c["reason"] for c in checks if c.get("met") is False]
     if scheme["status"] == "more_info_needed":
-        labels = [q.label for f in scheme.get("missing", ()) if (q := question_for_field(f))]
+        labels = [q.label for q in still_to_ask(scheme, answers)]
         lines = [say("result", "missing_for_scheme", labels="; ".join(labels))] if labels else []
-        # Open on a point no answer can settle (is a record "serious"?): say which, not "answer more".
-        lines += [c["reason"] for c in checks if c.get("met") is None and not c.get("settled_by", True)]
+        # Open on a point no answer (or no further answer) can settle: a record that may not be
+        # "serious", a university we cannot confirm on the list. Say which, not "answer more".
+        answered = {f for f in scheme.get("missing", ())} - {q.field for q in still_to_ask(scheme, answers)}
+        lines += [
+            c["reason"]
+            for c in checks
+            if c.get("met") is None and set(c.get("settled_by", ("?",))) <= answered
+        ]
         return lines or scheme.get("next_steps", [])[:1]
     lines = scheme.get("next_steps", [])[:1] if scheme["status"] == "needs_job_offer" else []
     lines += [f"{c['reason']} {c['status_note']}" for c in checks if c.get("met") and c.get("status_note")]
@@ -128,14 +141,15 @@ def _scheme_detail(scheme: Mapping[str, Any], said: set[str]) -> list[str]:
     return lines
 
 
-def render_assessment(assessment: Mapping[str, Any]) -> list[str]:
-    """The result as a few chat messages: schemes best fit first, the QMAS points, close calls, sources."""
+def render_assessment(assessment: Mapping[str, Any], answers: Mapping[str, Any] | None = None) -> list[str]:
+    """The result as a few chat messages: schemes best fit first, the QMAS points, close calls, sources.
+    With the ``answers`` it came from, an open scheme asks only for what was not answered."""
     ranked = sorted(assessment["schemes"], key=lambda s: -status_rank(s["status"]))
     overview = [say("result", "heading", date=format_date(assessment["as_of"]))]
     said: set[str] = set()
     for scheme in ranked:
-        overview.append(status_line(scheme))
-        overview += [f"   {line}" for line in _scheme_detail(scheme, said)]
+        overview.append(status_line(scheme, answers))
+        overview += [f"   {line}" for line in _scheme_detail(scheme, said, answers)]
     overview += [route["text"] for route in assessment.get("see_also", [])]
     if any(scheme["status"] == "eligible" for scheme in ranked):
         overview.append(say("result", "eligible_means"))

@@ -134,3 +134,18 @@ def test_close_calls_are_told_in_words_not_as_data():
     assert assessment["near_misses"], "the profile has a close call (one more year of work)"
     close = next(m for m in render_assessment(assessment) if m.startswith("Close calls:"))
     assert "{" not in close and "One more year of work" in close
+
+
+def test_a_university_we_cannot_confirm_is_not_asked_for_again_in_the_result():
+    """ "To decide, I still need: Bachelor's university" came after the university was given: it is the
+    name we cannot confirm on the list, and the result now says so."""
+    answers = {
+        "nationality": "IN", "age": 30, "degree_level": "bachelor", "bachelor_institution": "IIT Bombay",
+        "bachelor_graduation_year": 2018, "bachelor_stem": True, "hk_study": False,
+        "work_experience_years": 6, "work_experience_last_5_years": 5, "good_character": True,
+    }  # fmt: skip
+    overview = render_assessment(assess(profile(answers), AS_OF), answers)[0]
+    ttps_b = overview.split("Top Talent Pass Scheme (TTPS) Category B\n", 1)
+    assert ttps_b[0].endswith("❔ I can't tell: ")
+    assert ttps_b[1].startswith('   We could not confirm if "IIT Bombay" is on the list')
+    assert "I still need: Bachelor's university" not in overview
