@@ -11,10 +11,13 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.answers import answers_from, as_of, latest_entities, latest_intent
 from bot.conversation.interview import SKIPPED, question_for_field
 from bot.conversation.presenting import describe_changes, say
-from bot.conversation.understanding import field_named_in, understand, university_named_alone
+from bot.conversation.understanding import (
+    ANSWER_FIELD_ENTITY,
+    field_named_in,
+    understand,
+    university_named_alone,
+)
 
-# Buttons under "show my answers" name the answer to change as this entity.
-ANSWER_FIELD_ENTITY = "answer_field"
 # The answer a change without a new value cleared, kept until a new one is given: a "skip" or three
 # unreadable replies then put it back (actions/form_base.py) instead of losing it.
 BEFORE_CHANGE_SLOT = "answer_before_change"

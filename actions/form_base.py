@@ -69,8 +69,11 @@ class InterviewFormValidation(FormValidationAction):
     ) -> list[str]:
         answers = answers_from(tracker)
         answered = [q.slot for q in questions() if q.slot in answers]
+        # An answer the user asked to change is asked again, whether or not any scheme still needs it
+        # ("Change: Good English" after the result showed the result again instead of asking).
+        changing = [s for s in tracker.get_slot(BEFORE_CHANGE_SLOT) or {} if s not in answers]
         upcoming = next_question(answers, as_of(), refine=bool(tracker.get_slot(REFINING_SLOT)))
-        return answered + ([upcoming.slot] if upcoming else [])
+        return answered + changing + ([upcoming.slot] if upcoming else [])
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

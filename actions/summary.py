@@ -9,8 +9,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answers import answers_from
-from actions.corrections import ANSWER_FIELD_ENTITY
 from bot.conversation.presenting import answers_summary
+from bot.conversation.understanding import ANSWER_FIELD_ENTITY
 
 
 class ActionShowAnswers(Action):

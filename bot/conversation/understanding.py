@@ -751,6 +751,8 @@ def names_a_correction(
     replace one given ("actually, The University of Manchester"). One that does none of these, sent at a
     question ("Manchester, 2006, no"), is an answer to that question (decision 0005)."""
     entities = list(entities)
+    if any(e.get("entity") == ANSWER_FIELD_ENTITY for e in entities):  # a "Change: Age" button
+        return True
     new_values = understand(text, entities, None, "correct_answer", as_of).answers
     return (
         bool(new_values)
@@ -760,6 +762,8 @@ def names_a_correction(
 
 
 INSTITUTION_FIELDS = ("bachelor_institution", "postgraduate_institution")
+# The entity a "Change: <answer>" button (under "show my answers") names the answer with
+ANSWER_FIELD_ENTITY = "answer_field"
 
 
 def without_a_lower_degree(

@@ -171,6 +171,33 @@ def test_naming_the_bachelors_in_answering_its_questions_keeps_the_higher_degree
     assert "degree_level" not in events and events["bachelor_graduation_year"] == 2012
 
 
+def test_a_change_button_at_questions_asked_together_is_a_change_not_an_answer(dispatcher):
+    """ "Change: Highest degree" tapped at the bachelor's questions got "Sorry, I didn't catch those"."""
+    bachelor = {
+        "name": "bachelor", "kind": "together",
+        "members": ["bachelor_institution", "bachelor_graduation_year", "bachelor_stem"],
+    }  # fmt: skip
+    slots = {"requested_slot": "bachelor_institution", "degree_level": "master", "asked_group": bachelor}
+    text = '/correct_answer{"answer_field": "degree_level"}'
+    entities = [{"entity": "answer_field", "value": "degree_level"}]
+    tracker = make_tracker(slots, text=text, intent="correct_answer", entities=entities)
+    events = slot_events(run(ValidateProfileForm(), dispatcher, tracker))
+    assert set(events) <= {"requested_slot"}  # nothing read as an answer: left to the correction rule
+    assert texts(dispatcher) == []
+
+
+def test_an_answer_asked_to_change_is_asked_again_even_when_no_scheme_needs_it(dispatcher):
+    """ "Change: Good English" after the result said "let's go over it again" and showed the result."""
+    slots = {"nationality": "AF", "age": 30, "languages_english": None,
+             "answer_before_change": {"languages_english": True}}  # fmt: skip
+    tracker = make_tracker(slots, text="", intent="correct_answer")
+    assert (
+        next_question({"nationality": "AF", "age": 30}, dt.date(2026, 11, 22)) is None
+    )  # excluded: none to ask
+    events = slot_events(run(ValidateProfileForm(), dispatcher, tracker))
+    assert events["requested_slot"] == "languages_english"
+
+
 def test_a_correction_naming_nothing_at_a_question_leaves_it_to_the_form_in_silence(dispatcher):
     tracker = make_tracker(
         {"requested_slot": "age"}, text="35", intent="correct_answer", active_loop="profile_form"
