@@ -637,12 +637,12 @@ _NEGATION = re.compile(
 )
 
 
-@_never_raises()
 def negated_before(text: str) -> bool:
     """Whether the words just before a mention deny it: "I don't have a", "no", "not a"."""
     return _NEGATION.search(text.lower().replace("’", "'")) is not None
 
 
+@_never_raises()
 def parse_degree_level(text: str) -> str | None:
     """Highest qualification mentioned -> "none" | "sub_degree" | "bachelor" | "master" | "doctorate".
 
