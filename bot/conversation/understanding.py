@@ -50,6 +50,12 @@ DURATION_CUES = {
     "specified_field_years": ("innovation and technology", "fintech", "international trade"),
     "work_experience_last_5_years": ("last 5 years", "last five years", "past 5 years", "past five years"),
 }
+# A language known only in part: the QMAS points ask for good written *and* spoken ("Cantonese, speaking
+# ok but can't write much" counted as good Chinese)
+PARTLY_CUES = ("can't write", "cannot write", "can not write", "can't read", "cannot read", "don't write",
+               "speaking only", "speak only", "only speak", "spoken only", "only spoken", "a little",
+               "basic", "not fluent", "not good", "not well", "poor")  # fmt: skip
+LANGUAGE_BREAK = re.compile(r"[,;.]|\band\b")
 # "Norwegian", "Vietnamese", "Chinese" name a language and a nationality; without words like these
 # in the same clause they are read as a nationality.
 LANGUAGE_CUES = (
@@ -143,6 +149,31 @@ def _clause_before(text: str, start: int) -> str:
     """The words of the same clause before position ``start`` (a clause ends at , ; . or "and")."""
     head = text[:start].lower()
     return re.split(r"[,;.]|\band\b", head)[-1]
+
+
+def _span(entity: Mapping[str, Any]) -> tuple[int, int]:
+    return int(entity.get("start") or 0), int(entity.get("end") or 0)
+
+
+def _partly_known(text: str) -> list[tuple[int, int]]:
+    """The stretches of a message (between commas and "and"s) that qualify a language as known in part:
+    "a little Cantonese", "Cantonese speaking ok but can't write much"."""
+    stretches, start = [], 0
+    for piece in [*LANGUAGE_BREAK.finditer(text), None]:
+        end = piece.start() if piece else len(text)
+        if _has_cue(text[start:end].lower(), PARTLY_CUES):
+            stretches.append((start, end))
+        start = piece.end() if piece else end
+    return stretches
+
+
+def _well_known(text: str) -> str:
+    """The message without its stretches about languages known in part."""
+    kept, position = [], 0
+    for start, end in _partly_known(text):
+        kept.append(text[position:start])
+        position = end
+    return " ".join([*kept, text[position:]])
 
 
 def _clause_around(text: str, start: int, end: int) -> str:
@@ -478,7 +509,12 @@ def _read_whole_answer(
             else:
                 result.set(asked.field, False)
         else:
-            _languages(normalise.parse_languages(text), result, complete=asked.field == "languages.english")
+            languages = normalise.parse_languages(_well_known(text))
+            complete = asked.field == "languages.english"
+            if not languages and complete and normalise.parse_languages(text):  # "only a little English"
+                for field_path, none in (("english", False), ("chinese", False), ("other", [])):
+                    result.set(f"languages.{field_path}", none)
+            _languages(languages, result, complete=complete)
 
 
 # Words that may stand around a bare value ("about 10 years", "i'm from Germany", "only high school").
@@ -539,7 +575,12 @@ def understand(
     stated = [level for _, level, states_level in degrees_seen if states_level]
     if stated:
         result.set("degree_level", max(stated, key=DEGREE_LEVELS.index))
-    languages = [e.get("value", "") for e in ordered if e.get("entity") == "language"]
+    partly = _partly_known(text)
+    languages = [
+        e.get("value", "")
+        for e in ordered
+        if e.get("entity") == "language" and not any(s <= _span(e)[0] < end for s, end in partly)
+    ]
     if languages:
         answering_languages = asked is not None and asked.field == "languages.english"
         _languages(normalise.parse_languages(" ".join(languages)), result, complete=answering_languages)

@@ -421,3 +421,23 @@ def test_a_denied_degree_is_not_taken_as_had(read):
     """ "I don't have a master's!" was read as "Highest degree: Master's"."""
     assert "degree_level" not in read("I don't have a master's!").answers
     assert read("no master's yet, just a BSc").answers["degree_level"] == "bachelor"
+
+
+@pytest.mark.parametrize(
+    ("text", "english", "chinese", "other"),
+    [
+        ("english fluent, cantonese speaking ok but can't write much", True, False, []),  # was good Chinese
+        ("English and a little Cantonese", True, False, []),
+        ("English, Hindi and a little Mandarin", True, False, ["hindi"]),
+        ("English and Mandarin, both good", True, True, []),
+        ("only a little english", False, False, []),
+    ],
+)
+def test_a_language_known_only_in_part_is_not_known_well(read, text, english, chinese, other):
+    """QMAS's language points ask for good written and spoken command."""
+    answers = read(text, "languages_english").answers
+    assert (answers["languages_english"], answers["languages_chinese"], answers["languages_other"]) == (
+        english,
+        chinese,
+        other,
+    )
