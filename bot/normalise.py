@@ -228,6 +228,9 @@ class MoneyValue:
         if self.currency == "HKD":
             return "in HKD, no conversion"
         table_date = self.rate_date.isoformat()
+        if self.rate_status == "pegged":  # the date is the band's, not a stale table's
+            rate = f"1 {self.currency} = {self.rate:g} HKD"
+            return f"converted at the linked rate of {rate} (its band set on {table_date})"
         return f"converted at 1 {self.currency} = {self.rate:g} HKD (rate table of {table_date})"
 
 

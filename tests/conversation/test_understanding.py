@@ -82,7 +82,7 @@ def test_foreign_amounts_are_converted_and_the_rate_is_stated(read, text, curren
     assert amount > 0
     assert len(result.notes) == 1
     assert currency in result.notes[0]
-    assert "rate table of" in result.notes[0]
+    assert "rate table of" in result.notes[0] or "linked rate" in result.notes[0]
     assert f"HK${amount:,.0f}" in result.notes[0]
 
 

@@ -58,7 +58,7 @@ def test_money_carries_the_rate_used_so_the_bot_can_state_it() -> None:
     value = parse_money("USD 150k", as_of=AS_OF)
     assert (value.rate, value.rate_date, value.rate_status) == (7.8, date(2005, 5, 18), "pegged")
     assert "HKMA" in value.rate_source
-    assert value.rate_note() == "converted at 1 USD = 7.8 HKD (rate table of 2005-05-18)"
+    assert value.rate_note() == "converted at the linked rate of 1 USD = 7.8 HKD (its band set on 2005-05-18)"
     assert value.original_amount == 150_000
 
 
