@@ -39,6 +39,9 @@ class Check:
     missing: tuple[str, ...] = ()
     job: bool = False  # part of the job-offer conditions
     cited: str | None = None  # the reason with its citation, filled once by scheme_result
+    # Its entry in the assessment's "checks", built once by scheme_result. A cached check's row is shared by
+    # every assessment that has it: assessments are read-only values (shown, sent, stored as JSON).
+    row: dict | None = None
 
 
 # --------------------------------------------------------------------------- three-valued helpers
@@ -301,6 +304,16 @@ def _cite(check: Check) -> str:
     return _cite_parts(check.text, check.status, check.rule, check.source.get("id") or "?")
 
 
+@cache
+def _next_step(status: str, name: str, url: str) -> str:
+    return phrase("next_steps", status, scheme=name, url=url)
+
+
+@cache
+def _source_date(scheme_id: str) -> str:
+    return explain_scheme(scheme_id)["source_date"]
+
+
 @cache  # one entry per data status
 def status_note(status: str) -> str:
     """How sure a check's data is, in words ("" for official data)."""
@@ -346,8 +359,9 @@ def scheme_result(
         if cited is None:
             cited = c.cited = _cite_parts(c.text, c.status, c.rule, sid or "?")
         reasons.append(cited)
-        rows.append(
-            {
+        row = c.row
+        if row is None:  # checks are cached (lru_cache): the same check, the same row, built once
+            row = c.row = {
                 "rule": c.rule,
                 "met": met,
                 "reason": c.text,
@@ -358,8 +372,8 @@ def scheme_result(
                 "settled_by": list(c.missing),  # answers that would decide it; none: only ImmD can
                 "job_offer_condition": c.job,
             }
-        )
-    steps = [phrase("next_steps", status, scheme=name, url=official_url)]
+        rows.append(row)
+    steps = [_next_step(status, name, official_url)]
     steps += [phrase("next_steps_extra", k) for k in extra.pop("_next_step_keys", ())]
     result = {
         "id": scheme_id,
@@ -373,7 +387,7 @@ def scheme_result(
         "checks": rows,
         "caveats": caveats or [],
         "official_url": official_url,
-        "source_date": explain_scheme(scheme_id)["source_date"],
+        "source_date": _source_date(scheme_id),
     }
     result.update(extra)
     return result
