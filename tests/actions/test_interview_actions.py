@@ -23,6 +23,10 @@ from bot.storage import load_assessment, migrate, save_assessment, storage_engin
 from tests.actions.conftest import entity, make_tracker
 
 DOMAIN = {"forms": {"profile_form": {"required_slots": ["nationality", "age"]}}}
+BACHELOR = {
+    "name": "bachelor", "kind": "together",
+    "members": ["bachelor_institution", "bachelor_graduation_year", "bachelor_stem"],
+}  # fmt: skip
 
 
 @pytest.fixture(autouse=True)
@@ -145,12 +149,8 @@ def test_a_correction_that_names_nothing_to_change_answers_the_question_asked(di
     tracker = make_tracker({"requested_slot": "age", "nationality": "DE"}, text="35", intent="correct_answer")
     assert slot_events(run(ValidateProfileForm(), dispatcher, tracker))["age"] == 35
 
-    bachelor = {
-        "name": "bachelor", "kind": "together",
-        "members": ["bachelor_institution", "bachelor_graduation_year", "bachelor_stem"],
-    }  # fmt: skip
     text = "Manchester, 2006, no"
-    slots = {"requested_slot": "bachelor_institution", "nationality": "GB", "asked_group": bachelor}
+    slots = {"requested_slot": "bachelor_institution", "nationality": "GB", "asked_group": BACHELOR}
     tracker = make_tracker(slots, text=text, intent="correct_answer", entities=[entity("year", "2006", text)])
     events = slot_events(run(ValidateProfileForm(), CollectingDispatcher(), tracker))
     assert events["bachelor_graduation_year"] == 2006 and events["bachelor_stem"] is False
@@ -159,12 +159,8 @@ def test_a_correction_that_names_nothing_to_change_answers_the_question_asked(di
 
 def test_naming_the_bachelors_in_answering_its_questions_keeps_the_higher_degree(dispatcher):
     """ "bachelor also zhejiang uni, 2012, yes" after "master's" set the highest degree to bachelor's."""
-    bachelor = {
-        "name": "bachelor", "kind": "together",
-        "members": ["bachelor_institution", "bachelor_graduation_year", "bachelor_stem"],
-    }  # fmt: skip
     text = "bachelor also zhejiang uni, 2012, yes"
-    slots = {"requested_slot": "bachelor_institution", "degree_level": "master", "asked_group": bachelor}
+    slots = {"requested_slot": "bachelor_institution", "degree_level": "master", "asked_group": BACHELOR}
     entities = [entity("degree", "bachelor", text), entity("year", "2012", text)]
     tracker = make_tracker(slots, text=text, intent="inform", entities=entities)
     events = slot_events(run(ValidateProfileForm(), dispatcher, tracker))
@@ -173,11 +169,7 @@ def test_naming_the_bachelors_in_answering_its_questions_keeps_the_higher_degree
 
 def test_a_change_button_at_questions_asked_together_is_a_change_not_an_answer(dispatcher):
     """ "Change: Highest degree" tapped at the bachelor's questions got "Sorry, I didn't catch those"."""
-    bachelor = {
-        "name": "bachelor", "kind": "together",
-        "members": ["bachelor_institution", "bachelor_graduation_year", "bachelor_stem"],
-    }  # fmt: skip
-    slots = {"requested_slot": "bachelor_institution", "degree_level": "master", "asked_group": bachelor}
+    slots = {"requested_slot": "bachelor_institution", "degree_level": "master", "asked_group": BACHELOR}
     text = '/correct_answer{"answer_field": "degree_level"}'
     entities = [{"entity": "answer_field", "value": "degree_level"}]
     tracker = make_tracker(slots, text=text, intent="correct_answer", entities=entities)
