@@ -24,7 +24,6 @@ from bot.nlp.lexicon import country_demonyms
 from bot.profile import DEGREE_LEVELS
 from bot.universities import is_ugc_funded, looks_like_branch, match_university, official_list_url
 
-# Words around an amount or a duration that say which answer it is (lower case, matched as words).
 # Amounts that are not the applicant's income last year, by the words beside them (TTPS counts pay and
 # business profit, never returns on one's own investments: S6 note 1)
 NOT_INCOME_CUES = {
@@ -40,6 +39,7 @@ INCOME_CUES = ("salary", "salaries", "bonus", "bonuses", "pay", "paid", "wage", 
 TOTAL_CUES = ("total", "altogether", "in all", "overall", "combined")
 # Where one amount's words end and the next one's begin
 AMOUNT_BREAK = re.compile(r"[,;.]|\band\b|\bplus\b|\bwith\b|\bbut\b|\bwhile\b")
+# Words around an amount or a duration that say which answer it is (lower case, matched as words).
 MONEY_CUES = {
     "net_assets_hkd": ("asset", "assets", "net worth", "wealth", "invest", "investment", "savings"),
     "business_profit_hkd": ("profit", "profits", "my company made", "business made"),
