@@ -114,3 +114,11 @@ def test_categories_answering_alike_are_answered_once_together():
 def test_whether_iang_needs_a_job_offer_is_answered_by_when_you_apply():
     (message,) = answer("do I need a job offer for IANG?", AS_OF)
     assert "within 6 months" in message and "don't state" not in message
+
+
+@pytest.mark.parametrize(
+    "text", ["how much money do I need to show for QMAS", "how much real estate counts for New CIES"]
+)
+def test_how_much_of_something_else_is_not_a_fee_question(text):
+    """Both got the fee table."""
+    assert topic_of(text) != "fees"
