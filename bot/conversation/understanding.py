@@ -106,6 +106,11 @@ DEGREE_NAMING_AN_ANSWER = re.compile(
 NO_INCOME = re.compile(
     r"\b(?:no (?:income|salary|pay|earnings|profit)|(?:didn'?t|did not) earn|nothing|unemployed)\b"
 )
+# A message that opens like this and ends with "?" asks; its values are not the user's answers
+ASKS = re.compile(
+    r"(?:does|do|did|is|are|am|can|could|will|would|should|may|how|what|which|when|where|why|who)\b",
+    re.IGNORECASE,
+)
 NONE_WORDS = {"none", "zero", "no", "nope", "nil", "nothing", "0", "not any", "never"}
 GBA_CUES = ("gba", "greater bay", "campus", "shenzhen", "zhuhai", "guangzhou", "dongguan", "foshan")
 LOCAL_CUES = ("full time", "full-time", "fulltime", "in hong kong", "in hk", "local")
@@ -562,6 +567,9 @@ def understand(
     result = Understood()
     if asked and (intent == "skip" or normalise.parse_skip(text)):
         result.answers[asked.slot] = SKIPPED
+        return result
+    if intent != "what_if" and ASKS.match(text.strip()) and text.strip().endswith("?"):
+        # "Does property count toward the 30 million?" states nothing: it overwrote the net assets
         return result
 
     degrees_seen: list[tuple[int, str, bool]] = []

@@ -441,3 +441,10 @@ def test_a_language_known_only_in_part_is_not_known_well(read, text, english, ch
         chinese,
         other,
     )
+
+
+def test_a_question_states_no_answer(read):
+    """ "Does property count toward the 30 million investment?" set the net assets to HK$30m."""
+    assert read("does property count toward the 30 million investment?").answers == {}
+    assert read("what if I earned 2.6m?", None, "what_if").answers == {"annual_income_hkd": 2_600_000}
+    assert read("I have 30 million in assets").answers == {"net_assets_hkd": 30_000_000}
