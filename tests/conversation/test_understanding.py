@@ -448,3 +448,13 @@ def test_a_question_states_no_answer(read):
     assert read("does property count toward the 30 million investment?").answers == {}
     assert read("what if I earned 2.6m?", None, "what_if").answers == {"annual_income_hkd": 2_600_000}
     assert read("I have 30 million in assets").answers == {"net_assets_hkd": 30_000_000}
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [("actually, my nationality is Macao", "MO"), ("actually, my nationality is Taiwan", "TW")],
+)
+def test_the_nationality_change_new_cies_suggests_is_understood(read, text, code):
+    """New CIES tells a Chinese national from Macao or Taiwan to say this (it said "give MO or TW", which
+    was not understood)."""
+    assert read(text, None, "correct_answer").answers == {"nationality": code}
