@@ -115,7 +115,7 @@ class InterviewFormValidation(FormValidationAction):
         ):
             return []
         if in_group:
-            return self.group_answer_events(dispatcher, tracker, asked, asked_group, intent)
+            return self.group_answer_events(dispatcher, tracker, asked, asked_group, intent, answers)
         understood = understand(message, entities, asked, "inform" if bare else intent, as_of())
         without_a_lower_degree(understood, answers, asked)
         if bare and understood.answers.get(asked.slot, SKIPPED) == SKIPPED:
@@ -153,6 +153,7 @@ class InterviewFormValidation(FormValidationAction):
         asked: Question,
         asked_group: dict[str, Any],
         intent: str | None,
+        answers: dict[str, Any],
     ) -> list[EventType]:
         """The answer to a group question: all its members at once, or one by one after a "no"."""
         text = tracker.latest_message.get("text") or ""
@@ -161,7 +162,7 @@ class InterviewFormValidation(FormValidationAction):
         if intent == "skip":
             return [SlotSet(q.slot, SKIPPED) for q in members if q] + done
         if asked_group["kind"] == "together":
-            return self.together_answer_events(dispatcher, tracker, asked, members, done, intent)
+            return self.together_answer_events(dispatcher, tracker, asked, members, done, intent, answers)
         answer = yes_or_no(text, intent)
         values = groups.read(asked_group, text, answer is True, answer is False, as_of())
         if values is not None:
@@ -180,12 +181,13 @@ class InterviewFormValidation(FormValidationAction):
         members: list[Question],
         done: list[EventType],
         intent: str | None,
+        answers: dict[str, Any],
     ) -> list[EventType]:
         """A reply to questions asked together: each answer it gives, said back so a misreading shows at
         once; a question it leaves out is asked on its own next."""
         text = tracker.latest_message.get("text") or ""
         understood = understand_together(text, latest_entities(tracker), members, intent, as_of())
-        without_a_lower_degree(understood, answers_from(tracker), asked)
+        without_a_lower_degree(understood, answers, asked)
         if not understood.answers:
             return self.not_understood(dispatcher, tracker, asked.slot, "together")
         self.say_back(dispatcher, understood, with_answers=True)

@@ -121,15 +121,17 @@ def _scheme_detail(scheme: Mapping[str, Any], said: set[str], answers: Mapping[s
     if scheme["status"] == "not_eligible":
         return [c["reason"] for c in checks if c.get("met") is False]
     if scheme["status"] == "more_info_needed":
-        labels = [q.label for q in still_to_ask(scheme, answers)]
+        to_ask = still_to_ask(scheme, answers)
+        labels = [q.label for q in to_ask]
         lines = [say("result", "missing_for_scheme", labels="; ".join(labels))] if labels else []
         # Open on a point no answer (or no further answer) can settle: a record that may not be
         # "serious", a university we cannot confirm on the list. Say which, not "answer more".
-        answered = {f for f in scheme.get("missing", ())} - {q.field for q in still_to_ask(scheme, answers)}
+        # (Results saved before checks had "settled_by" show only the questions.)
+        answered = set(scheme.get("missing", ())) - {q.field for q in to_ask}
         lines += [
             c["reason"]
             for c in checks
-            if c.get("met") is None and set(c.get("settled_by", ("?",))) <= answered
+            if c.get("met") is None and "settled_by" in c and set(c["settled_by"]) <= answered
         ]
         return lines or scheme.get("next_steps", [])[:1]
     lines = scheme.get("next_steps", [])[:1] if scheme["status"] == "needs_job_offer" else []

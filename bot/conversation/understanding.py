@@ -237,7 +237,7 @@ def _read_amounts(
     income: list[normalise.MoneyValue] = []
     total: normalise.MoneyValue | None = None
     for i, entity in enumerate(amounts):
-        start, end = int(entity.get("start") or 0), int(entity.get("end") or 0)
+        start, end = _span(entity)
         money = normalise.parse_money(str(entity.get("value", "")), as_of=as_of)
         if money is None:
             continue
@@ -245,8 +245,8 @@ def _read_amounts(
             beside = WORD.findall(text[:start])[-1:] + WORD.findall(text[end:])[:1]
             if _cannot_convert(beside, result):
                 continue
-        previous_end = int(amounts[i - 1].get("end") or 0) if i else 0
-        next_start = int(amounts[i + 1].get("start") or len(text)) if i + 1 < len(amounts) else len(text)
+        previous_end = _span(amounts[i - 1])[1] if i else 0
+        next_start = _span(amounts[i + 1])[0] if i + 1 < len(amounts) else len(text)
         words = _own_words(text, start, end, previous_end, next_start)
         left_out = next((kind for kind, cues in NOT_INCOME_CUES.items() if _has_cue(words, cues)), None)
         if left_out:
